@@ -1,0 +1,3 @@
+from belbot.cli.app import main
+
+main()

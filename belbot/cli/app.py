@@ -1,0 +1,39 @@
+"""The `belbot` command: one sub-command per job, all thin over the library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from belbot.cli import eval_cmd, ingest_cmd, models_cmd, search_cmd
+from belbot.cli.context import CliState
+
+app = typer.Typer(
+    name="belbot",
+    help="BelBot: dialoogondersteuning voor de BelastingTelefoon, met bronnen bij elk antwoord.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="TOML-configuratiebestand.", dir_okay=False)
+    ] = None,
+) -> None:
+    ctx.obj = CliState(config_file=config)
+
+
+app.command("ingest")(ingest_cmd.ingest)
+app.command("search")(search_cmd.search)
+app.add_typer(eval_cmd.app, name="eval")
+app.add_typer(models_cmd.app, name="models")
+
+
+def main() -> None:
+    app()

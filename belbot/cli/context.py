@@ -1,0 +1,45 @@
+"""Start-up shared by the sub-commands: environment, settings, logging, error translation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from belbot.errors import BelbotError, InvalidInputError
+from belbot.logs import configure_logging
+from belbot.runtime import prepare_environment
+from belbot.settings import Settings, load_settings
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+@dataclass
+class CliState:
+    config_file: Path | None = None
+    _settings: Settings | None = field(default=None, repr=False)
+
+    def settings(self) -> Settings:
+        if self._settings is None:
+            prepare_environment()
+            self._settings = load_settings(self.config_file)
+            configure_logging(self._settings.log)
+        return self._settings
+
+
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    """Domain errors become a Dutch message and an exit code, never a traceback."""
+    try:
+        yield
+    except InvalidInputError as exc:
+        err_console.print(f"[red]Fout ({exc.code}):[/red] {exc.message}")
+        raise typer.Exit(code=2) from exc
+    except BelbotError as exc:
+        err_console.print(f"[red]Fout ({exc.code}):[/red] {exc.message}")
+        raise typer.Exit(code=1) from exc

