@@ -73,6 +73,9 @@ class RetrievalSettings(BaseModel):
         default="hybrid", description="Chosen by measurement: see `belbot eval retrieval`."
     )
     top_k: int = Field(default=5, ge=1, le=100)
+    stemmer: Literal["dutch_porter", "dutch"] = Field(
+        default="dutch_porter", description="Snowball stemmer for BM25."
+    )
     candidates: int = Field(default=50, ge=1, le=1000, description="Per retriever, before fusion.")
     rrf_k: int = Field(
         default=10,

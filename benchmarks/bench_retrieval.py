@@ -33,8 +33,11 @@ def main() -> None:
     from belbot.embedding.factory import create_embedder
     from belbot.index.builder import IndexBuilder
     from belbot.index.store import load_index
+    from belbot.logs import configure_logging
     from belbot.retrieval.retriever import Retriever
-    from belbot.settings import PROJECT_ROOT, Settings
+    from belbot.settings import PROJECT_ROOT, LogSettings, Settings
+
+    configure_logging(LogSettings(level="WARNING"))
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings.model_validate({"paths": {"data_dir": Path(tmp)}})

@@ -42,7 +42,9 @@ class Retriever:
         import faiss
 
         if self._bm25 is None:
-            self._bm25 = BM25Index([chunk.index_text for chunk in self._index.chunks])
+            self._bm25 = BM25Index(
+                [chunk.index_text for chunk in self._index.chunks], self._settings.stemmer
+            )
         if self._faiss is None:
             dense = faiss.IndexFlatIP(self._index.vectors.shape[1])
             dense.add(self._index.vectors)
