@@ -99,6 +99,54 @@ class IngestSettings(BaseModel):
     keep_versions: int = Field(default=2, ge=1, le=50, description="Index versions kept on disk.")
 
 
+class LLMSettings(BaseModel):
+    backend: Literal["llama-cpp", "openai-compatible", "fake"] = Field(
+        default="llama-cpp", description="In-process GGUF, an OpenAI-compatible server, or a fake."
+    )
+    gguf_path: Path = Field(
+        default=PROJECT_ROOT / "models" / "gguf" / "gemma-3-270m-q4_k_m.gguf",
+        description="Any GGUF file (llama-cpp backend).",
+    )
+    server_url: str = Field(default="http://127.0.0.1:8081", description="OpenAI-compatible base.")
+    server_model: str = Field(default="local", description="Model name sent to the server.")
+    api_key: str = Field(default="", description="Bearer token for the server, if it wants one.")
+    n_ctx: int = Field(default=2048, ge=256, le=131072)
+    threads: int | None = Field(default=None, ge=1, le=64)
+    timeout_s: float = Field(default=60.0, gt=0, le=600)
+
+
+class AnsweringSettings(BaseModel):
+    use_llm: bool = Field(
+        default=True,
+        description="Let the model phrase a verified answer; off gives the extractive answer only.",
+    )
+    prompt_template: str = Field(default="answer_v1", description="File in answering/prompts/.")
+    passages: int = Field(default=4, ge=1, le=20, description="Top passages used as evidence.")
+    prompt_candidates: int = Field(default=4, ge=1, le=12, description="Source lines in prompt.")
+    answer_threshold: float = Field(
+        default=0.45,
+        ge=0.0,
+        le=1.0,
+        description="Below this evidence score BelBot refuses (calibrated, benchmarks/).",
+    )
+    support_threshold: float = Field(
+        default=0.75,
+        ge=0.0,
+        le=1.0,
+        description="Each generated sentence needs this share of its terms in its cited source.",
+    )
+    max_tokens: int = Field(default=96, ge=8, le=1024)
+    seed: int = 42
+    cache: bool = Field(default=True, description="Reuse earlier answers (same versions).")
+    near_duplicate_cache: bool = Field(
+        default=True, description="Also reuse answers to questions with the same content terms."
+    )
+
+
+class StoreSettings(BaseModel):
+    path: Path | None = Field(default=None, description="SQLite file; None = data_dir/belbot.db.")
+
+
 class LogSettings(BaseModel):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     json_format: bool = Field(default=True, description="JSON lines; False gives console output.")
@@ -122,7 +170,14 @@ class Settings(BaseSettings):
     chunking: ChunkingSettings = ChunkingSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     ingest: IngestSettings = IngestSettings()
+    llm: LLMSettings = LLMSettings()
+    answering: AnsweringSettings = AnsweringSettings()
+    store: StoreSettings = StoreSettings()
     log: LogSettings = LogSettings()
+
+    @property
+    def store_path(self) -> Path:
+        return self.store.path or self.paths.data_dir / "belbot.db"
 
     @classmethod
     def settings_customise_sources(

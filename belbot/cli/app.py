@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from belbot.cli import eval_cmd, ingest_cmd, models_cmd, search_cmd
+from belbot.cli import ask_cmd, eval_cmd, ingest_cmd, models_cmd, search_cmd
 from belbot.cli.context import CliState
 
 app = typer.Typer(
@@ -31,6 +31,8 @@ def _main(
 
 app.command("ingest")(ingest_cmd.ingest)
 app.command("search")(search_cmd.search)
+app.command("ask")(ask_cmd.ask)
+app.command("replay")(ask_cmd.replay)
 app.add_typer(eval_cmd.app, name="eval")
 app.add_typer(models_cmd.app, name="models")
 

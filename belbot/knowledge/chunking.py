@@ -15,10 +15,10 @@ from belbot.domain import Chunk, ChunkKind, sha256_hex
 from belbot.knowledge.cleaning import Block
 from belbot.knowledge.sentences import split_sentences
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"
 
 _QUESTION = re.compile(r"^(\d{1,3})\.\s+\S")
-_ANSWER = re.compile(r"^Antwoord (?:op )?vra(?:ag|gen) (\d{1,3})\b")
+_ANSWER = re.compile(r"^Antwoord (?:op )?(?:vra(?:ag|gen) )?(\d{1,3})\b")
 _BLOCK_SEP = "\n\n"
 
 
@@ -46,8 +46,14 @@ class ChunkedDocument:
 
 
 def chunk_blocks(
-    blocks: list[Block], doc_id: str, max_chars: int, qa_max_chars: int
+    blocks: list[Block],
+    doc_id: str,
+    max_chars: int,
+    qa_max_chars: int,
+    id_key: str | None = None,
 ) -> ChunkedDocument:
+    """``id_key`` (the file name) names the document in chunk IDs, so editing one passage
+    changes only that passage's ID; by default the doc_id is used."""
     offsets: list[int] = []
     position = 0
     for block in blocks:
@@ -60,11 +66,15 @@ def chunk_blocks(
         if len(block.text) <= limit:
             return [_Piece(start, start + len(block.text), block.kind)]
         # Too long: split at row (tables, lists) or sentence boundaries, never inside one.
-        parts = (
-            block.text.split("\n")
-            if block.kind in ("table", "bullets")
-            else split_sentences(block.text)
-        )
+        parts = block.text.split("\n") if block.kind in ("table", "bullets") else [block.text]
+        # A row or list item that is still too long is split between its sentences.
+        parts = [
+            sentence
+            for part in parts
+            for sentence in (
+                [part] if len(part) <= limit or block.kind == "table" else split_sentences(part)
+            )
+        ]
         out: list[_Piece] = []
         cursor = 0
         for part in parts:
@@ -85,7 +95,7 @@ def chunk_blocks(
             if kind == "text" and all(p.kind == "table" for p in group):
                 kind = "table"
             context = unit.context if group_index > 0 else ""
-            key = f"{doc_id}\x1f{unit.section}\x1f{text}"
+            key = f"{id_key or doc_id}\x1f{unit.section}\x1f{text}"
             seen[key] = seen.get(key, 0) + 1
             if seen[key] > 1:  # identical text twice in one document: keep both, distinct IDs
                 key += f"\x1f{seen[key]}"

@@ -50,6 +50,8 @@ _MARK_AFTER_YEAR = re.compile(r"(?<=\b(?:19|20)\d\d\.)(\d{1,2})$")
 _BULLET = re.compile(r"^(?:[•●▪◦\-–*]|o(?=\s))\s+")
 _FOOTNOTE_START = re.compile(r"^\d{1,3}\s+(?:[A-Z‘'\"(]|https?://|www\.)")
 _ENDS_SENTENCE = re.compile(r"[.!?:;\"”’]$")
+# A numbered parliamentary question or an answer always starts a new paragraph.
+_NEW_ITEM = re.compile(r"^(?:\d{1,3}\.\s|Antwoord\b)")
 _URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$")
 _PAGE_START = re.compile(r"^ \S")
 _KEEP_HYPHEN_NEXT = {"en", "of", "tot", "als", "dan", "noch"}
@@ -59,6 +61,8 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     for bad, good in _CHAR_FIXES.items():
         text = text.replace(bad, good)
+    # A tag that opens a line must not leave a leading space (that marks a page start).
+    text = re.sub(r"(?m)^([ \t]*)(?:" + _TAG.pattern + r")+", r"\1", text)
     text = _TAG.sub(" ", text)
     text = html.unescape(text)
     # Tab-separated cells become one readable row.
@@ -156,7 +160,7 @@ def _continues(text: str, following: Block) -> bool:
 
     A lower-case start always continues; a capital start continues only a full-width
     line (double-spaced letters put a blank line after every line), never a heading."""
-    if following.kind != "prose":
+    if following.kind != "prose" or _NEW_ITEM.match(following.text):
         return False
     if following.text[:1].islower():
         return True

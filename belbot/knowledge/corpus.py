@@ -80,7 +80,9 @@ def process_document(
         date=provenance.get("date"),
         publisher=provenance.get("publisher"),
     )
-    chunked = chunk_blocks(clean_blocks(raw.text), doc_id, max_chars, qa_max_chars)
+    chunked = chunk_blocks(
+        clean_blocks(raw.text), doc_id, max_chars, qa_max_chars, id_key=raw.path.name
+    )
     return ProcessedDocument(info=info, cleaned_text=chunked.cleaned_text, chunks=chunked.chunks)
 
 

@@ -76,6 +76,12 @@ def _decode_text(path: Path, data: bytes) -> str:
             ) from exc
 
 
+_HTML_BLOCKS = (
+    "p", "div", "br", "li", "tr", "table", "section", "article", "header", "footer",
+    "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre",
+)  # fmt: skip
+
+
 def html_to_text(html: str) -> str:
     from bs4 import BeautifulSoup
 
@@ -84,15 +90,23 @@ def html_to_text(html: str) -> str:
         tag.decompose()
     for cell in soup.find_all(["td", "th"]):
         cell.append(" | ")
-    # Block elements end a line so paragraphs survive; inline markup disappears.
-    return str(soup.get_text("\n"))
+    # Block elements end a line; inline markup (<b>, <a>) stays inside its sentence.
+    for block in soup.find_all(_HTML_BLOCKS):
+        if block.name == "li":
+            block.insert(0, "• ")  # list items stay one bullet list
+        if block.name not in ("tr", "li"):  # rows and items stay together: no blank line
+            block.insert_before("\n")
+        block.append("\n")
+    text = str(soup.get_text(""))
+    # Indentation in HTML carries no meaning (in PDF text a leading space marks a page).
+    return "\n".join(" ".join(line.split()) for line in text.split("\n"))
 
 
 def _pdf_text(path: Path, data: bytes) -> str:
     import io
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PdfReadError, PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -111,7 +125,8 @@ def _pdf_text(path: Path, data: bytes) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except DocumentError:
         raise
-    except (PdfReadError, ValueError, KeyError, OSError) as exc:
+    except (PdfReadError, PyPdfError, ValueError, KeyError, OSError, NotImplementedError) as exc:
+        # A damaged PDF must cost one warning, never the whole build.
         raise DocumentError(
             f"{path.name}: PDF is beschadigd of onleesbaar ({exc})", "unreadable"
         ) from exc

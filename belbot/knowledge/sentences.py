@@ -10,7 +10,9 @@ _ABBREVIATIONS = {
     "p", "pp", "art", "blz", "jl", "jo", "mln", "mld", "mrd", "ca", "evt", "incl", "excl",
     "resp", "vgl", "zgn", "z.g", "m.i.v", "i.p.v", "t/m", "n.a.v", "a.s", "dhr", "mevr", "mr",
     "dr", "ir", "drs", "prof", "st", "v.w.b", "o.b.v", "e.a", "min", "max", "gem", "ong", "t.o.v",
+    "d.d", "m.b.v", "i.o.m", "a.d.h.v", "i.c", "c.q", "z.s.m", "m.u.v", "vs", "jr", "mw",
 }  # fmt: skip
+_INITIALS = re.compile(r"(?:[a-z]\.)*[a-z]")  # "e.h.l" of "E.H.L. Aarts", or one letter
 _BOUNDARY = re.compile(r"([.!?][\"”’)]?)\s+(?=[A-Z0-9‘“(•À-Ý])")
 
 
@@ -20,8 +22,8 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.end(1)
-        last_word = text[start:end].rsplit(" ", 1)[-1].rstrip('.!?"”’)').lower()
-        if last_word in _ABBREVIATIONS or len(last_word) == 1:
+        last_word = text[start:end].rsplit(" ", 1)[-1].rstrip('.!?"”’)').lstrip("(‘“").lower()
+        if last_word in _ABBREVIATIONS or _INITIALS.fullmatch(last_word):
             continue
         sentences.append(text[start:end].strip())
         start = match.end()

@@ -72,3 +72,34 @@ class BM25Index:
         if not known:
             return np.zeros(self._size, dtype=np.float32)
         return np.asarray(self._model.get_scores(known), dtype=np.float32)
+
+
+class TermStats:
+    """Inverse document frequencies over the indexed chunks, to weigh question terms."""
+
+    def __init__(self, texts: list[str], stemmer: str = DEFAULT_STEMMER) -> None:
+        self._stemmer = stemmer
+        df: dict[str, int] = {}
+        for text in texts:
+            for token in set(tokenize(text, stemmer)):
+                df[token] = df.get(token, 0) + 1
+        size = max(len(texts), 1)
+        self._idf = {t: float(np.log((size + 1) / (n + 0.5))) for t, n in df.items()}
+        self._unseen = float(np.log((size + 1) / 0.5))
+
+    def idf(self, token: str) -> float:
+        return self._idf.get(token, self._unseen)
+
+    def terms(self, text: str) -> set[str]:
+        return set(tokenize(text, self._stemmer))
+
+    def coverage(self, weights: dict[str, float], text: str) -> float:
+        """IDF-weighted share of the weighted question terms that ``text`` contains."""
+        total = sum(weights.values())
+        if total <= 0:
+            return 0.0
+        present = self.terms(text)
+        return sum(w for term, w in weights.items() if term in present) / total
+
+    def weights(self, text: str, boost: float = 1.0) -> dict[str, float]:
+        return {term: self.idf(term) * boost for term in self.terms(text)}

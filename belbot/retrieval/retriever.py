@@ -15,7 +15,7 @@ from belbot.errors import InvalidInputError
 from belbot.index.store import IndexVersion
 from belbot.logs import get_logger
 from belbot.retrieval.fusion import reciprocal_rank_fusion
-from belbot.retrieval.lexical import BM25Index
+from belbot.retrieval.lexical import BM25Index, TermStats
 from belbot.settings import RetrievalSettings
 
 log = get_logger(__name__)
@@ -33,10 +33,22 @@ class Retriever:
         self._settings = settings
         self._bm25: BM25Index | None = None
         self._faiss: Any = None  # faiss.IndexFlatIP (untyped library)
+        self._terms: TermStats | None = None
+
+    @property
+    def settings(self) -> RetrievalSettings:
+        return self._settings
 
     @property
     def index(self) -> IndexVersion:
         return self._index
+
+    @property
+    def term_stats(self) -> TermStats:
+        if self._terms is None:
+            texts = [chunk.index_text for chunk in self._index.chunks]
+            self._terms = TermStats(texts, self._settings.stemmer)
+        return self._terms
 
     def warm_up(self) -> None:
         import faiss

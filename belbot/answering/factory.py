@@ -1,0 +1,46 @@
+"""Wiring of the answering service from settings: the edges (CLI, API, eval) call this."""
+
+from __future__ import annotations
+
+from belbot.answering.generator import FakeGenerator, Generator
+from belbot.answering.service import AnswerService
+from belbot.embedding.factory import create_embedder
+from belbot.errors import ConfigError
+from belbot.index.store import load_index
+from belbot.retrieval.retriever import Retriever
+from belbot.settings import LLMSettings, Settings
+from belbot.store.sqlite import SqliteStore
+
+
+def create_generator(settings: LLMSettings) -> Generator:
+    if settings.backend == "fake":
+        return FakeGenerator()
+    if settings.backend == "openai-compatible":
+        from belbot.answering.http_backend import OpenAICompatibleGenerator
+
+        return OpenAICompatibleGenerator(
+            settings.server_url, settings.server_model, settings.api_key, settings.timeout_s
+        )
+    from belbot.answering.llama_backend import LlamaCppGenerator
+
+    return LlamaCppGenerator(settings.gguf_path, n_ctx=settings.n_ctx, threads=settings.threads)
+
+
+def create_answer_service(
+    settings: Settings,
+    index_version: str | None = None,
+    generator: Generator | None = None,
+    with_store: bool = True,
+) -> AnswerService:
+    index = load_index(settings.paths.index_dir, index_version)
+    embedder = create_embedder(settings.embedding)
+    if index.manifest.embedder.fingerprint != embedder.fingerprint:
+        raise ConfigError(
+            f"De index is gebouwd met {index.manifest.embedder.model_id}, maar ingesteld is "
+            f"{embedder.model_id}. Draai 'belbot ingest' opnieuw."
+        )
+    retriever = Retriever(index, embedder, settings.retrieval)
+    store = SqliteStore(settings.store_path) if with_store else None
+    return AnswerService(
+        retriever, generator or create_generator(settings.llm), settings.answering, store
+    )

@@ -1,0 +1,384 @@
+"""One question's path: retrieve, gather evidence, (optionally) let the model phrase it,
+verify, fall back, record. The same service serves the CLI, the API, evaluation and replay."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import structlog
+
+from belbot.answering import evidence as ev
+from belbot.answering.followup import resolve
+from belbot.answering.generator import Generator
+from belbot.answering.prompt import PromptTemplate
+from belbot.answering.types import (
+    Answer,
+    AnswerPath,
+    Citation,
+    GenerationParams,
+    ModelInfo,
+    RetrievedRecord,
+    Timings,
+    Verdict,
+)
+from belbot.answering.verify import all_passed, clean_generation, markers_in, verify_answer
+from belbot.domain import Passage, sha256_hex
+from belbot.errors import InvalidInputError
+from belbot.logs import get_logger
+from belbot.retrieval.retriever import Retriever
+from belbot.settings import AnsweringSettings
+from belbot.store.sqlite import SqliteStore
+
+log = get_logger(__name__)
+
+REFUSAL_TEXT = (
+    "Dit staat niet in de kennisbank. Hieronder staan de passages die er het dichtst bij komen; "
+    "controleer zelf of ze de vraag beantwoorden."
+)
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass
+class _Draft:
+    """What one run of the pipeline produced, before it is recorded."""
+
+    answer: Answer
+    prompt: str = ""
+    raw_output: str = ""
+    tokens: list[str] = field(default_factory=list)
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)
+
+
+def _citation(marker: int, passage: Passage) -> Citation:
+    chunk, doc = passage.chunk, passage.document
+    return Citation(
+        marker=marker,
+        chunk_id=chunk.chunk_id,
+        doc_id=doc.doc_id,
+        title=doc.title,
+        file_name=doc.file_name,
+        section=chunk.section,
+        date=doc.date,
+        publisher=doc.publisher,
+        text=chunk.text,
+        start=chunk.start,
+        end=chunk.end,
+        line_start=chunk.line_start,
+        line_end=chunk.line_end,
+    )
+
+
+class AnswerService:
+    def __init__(
+        self,
+        retriever: Retriever,
+        generator: Generator,
+        settings: AnsweringSettings,
+        store: SqliteStore | None = None,
+    ) -> None:
+        self._retriever = retriever
+        self._generator = generator
+        self._settings = settings
+        self._store = store
+        self._template = PromptTemplate.load(settings.prompt_template)
+
+    @property
+    def params(self) -> GenerationParams:
+        return GenerationParams(max_tokens=self._settings.max_tokens, seed=self._settings.seed)
+
+    @property
+    def model_info(self) -> ModelInfo:
+        return ModelInfo(
+            backend=self._generator.backend,
+            model_id=self._generator.model_id,
+            sha256=self._generator.model_sha256,
+        )
+
+    @property
+    def store(self) -> SqliteStore | None:
+        return self._store
+
+    def warm_up(self) -> None:
+        self._retriever.warm_up()
+        _ = self._retriever.term_stats
+        if self._settings.use_llm:
+            self._generator.warm_up()
+        if self._store is not None:
+            self._store.warm_up()
+
+    # -- public entry points -------------------------------------------------------------
+
+    def ask(
+        self, question: str, conversation_id: str | None = None, use_cache: bool = True
+    ) -> Answer:
+        """Answer, record and return. ``conversation_id`` continues a conversation."""
+        draft = None
+        for event in self.ask_stream(question, conversation_id, use_cache):
+            if isinstance(event, Answer):
+                draft = event
+        assert draft is not None
+        return draft
+
+    def ask_stream(
+        self, question: str, conversation_id: str | None = None, use_cache: bool = True
+    ) -> Iterator[str | Answer]:
+        """Yields draft text pieces while the model writes, then the verified Answer."""
+        question = " ".join(question.split())
+        if not question:
+            raise InvalidInputError("De vraag is leeg.")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise InvalidInputError(f"De vraag is te lang (maximaal {MAX_QUESTION_CHARS} tekens).")
+        request_id = uuid.uuid4().hex
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        try:
+            store = self._store
+            if conversation_id is not None and (
+                store is None or not store.conversation_exists(conversation_id)
+            ):
+                raise InvalidInputError(f"Gesprek {conversation_id} bestaat niet.")
+            if conversation_id is None:
+                conversation_id = store.new_conversation() if store else uuid.uuid4().hex
+            history = store.history(conversation_id) if store else []
+            turn = len(history) + 1
+            log.info("question.received", conversation_id=conversation_id, turn=turn,
+                     chars=len(question))  # fmt: skip
+            cached = (
+                self._from_cache(question, history, request_id, conversation_id, turn)
+                if use_cache
+                else None
+            )
+            if cached is not None:
+                yield cached.answer
+                return
+            draft: _Draft | None = None
+            for item in self._run(question, history, request_id, conversation_id, turn):
+                if isinstance(item, _Draft):
+                    draft = item
+                else:
+                    yield item
+            assert draft is not None
+            if store is not None:
+                keys = self._cache_keys(question, history)
+                store.save(draft.answer, draft.prompt, draft.raw_output, *keys)
+            log.info("answer.returned", answer_id=draft.answer.answer_id, path=draft.answer.path,
+                     latency_ms=draft.answer.timings.total_ms)  # fmt: skip
+            yield draft.answer
+        finally:
+            structlog.contextvars.unbind_contextvars("request_id")
+
+    def rerun(self, question: str, history: list[str]) -> tuple[Answer, str, str]:
+        """The pipeline without cache or recording, for replay: (answer, prompt, raw output)."""
+        draft = None
+        for item in self._run(question, history, "replay", "replay", len(history) + 1):
+            if isinstance(item, _Draft):
+                draft = item
+        assert draft is not None
+        return draft.answer, draft.prompt, draft.raw_output
+
+    # -- the pipeline ----------------------------------------------------------------------
+
+    def _run(
+        self, question: str, history: list[str], request_id: str, conversation_id: str, turn: int
+    ) -> Iterator[str | _Draft]:
+        started = time.perf_counter()
+        timings = Timings()
+        query, follow_up = resolve(question, history)
+
+        t0 = time.perf_counter()
+        passages = self._retriever.search(query, k=self._settings.passages)
+        timings.retrieval_ms = _ms(t0)
+        log.info("retrieval.done", k=len(passages), chunk_ids=[p.chunk.chunk_id for p in passages],
+                 latency_ms=timings.retrieval_ms)  # fmt: skip
+
+        t0 = time.perf_counter()
+        evidence = ev.gather(
+            self._retriever.term_stats, query, passages, follow_up, self._settings.answer_threshold
+        )
+        timings.compose_ms = _ms(t0)
+        base = {
+            "answer_id": uuid.uuid4().hex,
+            "request_id": request_id,
+            "conversation_id": conversation_id,
+            "turn": turn,
+            "question": question,
+            "resolved_query": query,
+            "retrieval": [
+                RetrievedRecord(
+                    rank=p.rank, chunk_id=p.chunk.chunk_id, score=p.score, scores=p.scores
+                )
+                for p in passages
+            ],
+            "model": self.model_info,
+            "index_version": self._retriever.index.version_id,
+            "prompt_version": self._template.version,
+            "params": self.params,
+            "config": {
+                "answering": self._settings.model_dump(mode="json"),
+                "retrieval": self._retriever.settings.model_dump(mode="json"),
+            },
+            "created_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        }
+        if not evidence.answerable:
+            timings.total_ms = _ms(started)
+            answer = Answer(
+                **base,
+                text=REFUSAL_TEXT,
+                path="refused",
+                path_reason=evidence.reason,
+                citations=[_citation(i, p) for i, p in enumerate(passages[:3], start=1)],
+                verdicts=[Verdict(check="answerable", passed=False, detail=evidence.reason)],
+                timings=timings,
+            )
+            yield _Draft(answer)
+            return
+
+        extractive = ev.extractive_selection(evidence)
+        prompt, raw, verdicts = (
+            "",
+            "",
+            [Verdict(check="answerable", passed=True, detail=evidence.reason)],
+        )
+        generated_text: str | None = None
+        given = {i: p.chunk.text for i, p in enumerate(passages, start=1)}
+        if self._settings.use_llm:
+            t0 = time.perf_counter()
+            prompt = self._prompt(evidence, history[-1:] if follow_up else [], question)
+            timings.prompt_ms = _ms(t0)
+            log.info("prompt.built", prompt_version=self._template.version, chars=len(prompt))
+            generation = self._generator.generate(prompt, self.params)
+            raw = generation.text
+            timings.prompt_processing_ms = generation.ttft_ms
+            timings.generation_ms = round(generation.total_ms - generation.ttft_ms, 2)
+            yield raw
+            log.info("generation.done", tokens=generation.completion_tokens,
+                     latency_ms=generation.total_ms, ttft_ms=generation.ttft_ms)  # fmt: skip
+            t0 = time.perf_counter()
+            generated_text = clean_generation(raw)
+            checks = verify_answer(
+                generated_text, given, self._retriever.term_stats, self._settings.support_threshold
+            )
+            checks.append(self._answers_question(evidence, query, follow_up, generated_text))
+            timings.verification_ms = _ms(t0)
+            verdicts += checks
+            log.info("verification.done", passed=all_passed(checks),
+                     failed=[v.check for v in checks if not v.passed])  # fmt: skip
+
+        path: AnswerPath
+        if generated_text is not None and all_passed(verdicts):
+            text, path, reason = (
+                generated_text,
+                "generated",
+                "modelantwoord doorstaat alle controles",
+            )
+            cited = sorted(set(markers_in(text)))
+        else:
+            text = " ".join(f"«{ev.display_text(c.text)}» [{c.marker}]" for c in extractive)
+            cited = sorted({c.marker for c in extractive})
+            path = "extractive"
+            reason = (
+                "taalmodel uitgeschakeld"
+                if generated_text is None
+                else "modelantwoord afgekeurd: "
+                + ", ".join(v.check for v in verdicts if not v.passed)
+            )
+            # The extractive answer is checked by the same rules; it quotes, so it passes.
+            t0 = time.perf_counter()
+            own = verify_answer(text.replace("«", "").replace("»", ""), given,
+                                self._retriever.term_stats, 0.0)  # fmt: skip
+            verdicts += [
+                Verdict(check=f"extractive_{v.check}", passed=v.passed, detail=v.detail)
+                for v in own
+            ]
+            timings.verification_ms += _ms(t0)
+        timings.total_ms = _ms(started)
+        answer = Answer(
+            **base,
+            text=text,
+            path=path,
+            path_reason=reason,
+            citations=[_citation(m, passages[m - 1]) for m in cited],
+            verdicts=verdicts,
+            timings=timings,
+        )
+        yield _Draft(answer, prompt, raw)
+
+    def _answers_question(
+        self, evidence: ev.Evidence, query: str, follow_up: str | None, text: str
+    ) -> Verdict:
+        """The model must not drift to a supported but irrelevant sentence: its answer has to
+        cover the question's terms nearly as well as the best source sentence does."""
+        stats = self._retriever.term_stats
+        weights = ev.question_weights(stats, query, follow_up)
+        own = stats.coverage(weights, text)
+        best = stats.coverage(weights, evidence.candidates[0].text)
+        return Verdict(
+            check="answers_question",
+            passed=own >= 0.8 * best,
+            detail=f"dekking vraag {own:.2f}, beste bronzin {best:.2f}",
+        )
+
+    def _prompt(self, evidence: ev.Evidence, history: list[str], question: str) -> str:
+        lines = [
+            (c.marker, ev.display_text(c.text))
+            for c in evidence.candidates[: self._settings.prompt_candidates]
+        ]
+        lines.sort(key=lambda item: item[0])
+        return self._template.render(question, lines, history)
+
+    # -- the cache -------------------------------------------------------------------------
+
+    def _versions(self) -> str:
+        return "|".join(
+            (
+                self._retriever.index.version_id,
+                self._generator.model_sha256 if self._settings.use_llm else "no-llm",
+                self._template.version,
+                self.params.model_dump_json(),
+                self._settings.model_dump_json(exclude={"cache", "near_duplicate_cache"}),
+            )
+        )
+
+    def _cache_keys(self, question: str, history: list[str]) -> tuple[str | None, str | None]:
+        if history:  # a follow-up depends on its conversation: never shared
+            return None, None
+        exact = sha256_hex(" ".join(question.lower().split()) + "||" + self._versions())
+        terms = " ".join(sorted(self._retriever.term_stats.terms(question)))
+        near = sha256_hex(terms + "||" + self._versions()) if terms else None
+        return exact, near
+
+    def _from_cache(
+        self, question: str, history: list[str], request_id: str, conversation_id: str, turn: int
+    ) -> _Draft | None:
+        if self._store is None or not self._settings.cache:
+            return None
+        started = time.perf_counter()
+        exact, near = self._cache_keys(question, history)
+        hit = self._store.find_cached(exact, "cache_key") if exact else None
+        if hit is None and near and self._settings.near_duplicate_cache:
+            hit = self._store.find_cached(near, "near_key")
+        if hit is None:
+            return None
+        original = hit.answer
+        answer = original.model_copy(
+            update={
+                "answer_id": uuid.uuid4().hex,
+                "request_id": request_id,
+                "conversation_id": conversation_id,
+                "turn": turn,
+                "question": question,
+                "cached": True,
+                "cached_from": original.answer_id,
+                "timings": Timings(total_ms=_ms(started)),
+                "created_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            }
+        )
+        self._store.save(answer, hit.prompt, hit.raw_output, None, None)
+        log.info("answer.cache_hit", answer_id=answer.answer_id, cached_from=original.answer_id)
+        return _Draft(answer, hit.prompt, hit.raw_output)

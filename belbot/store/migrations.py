@@ -1,0 +1,46 @@
+"""Named, ordered schema migrations. Applied once each, recorded in ``_migrations``; never
+edit one that shipped, add the next."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_conversations_turns_answers",
+        """
+        CREATE TABLE conversations (
+            id TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE turns (
+            id TEXT PRIMARY KEY,
+            conversation_id TEXT NOT NULL REFERENCES conversations(id),
+            seq INTEGER NOT NULL,
+            question TEXT NOT NULL,
+            resolved_query TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (conversation_id, seq)
+        );
+        CREATE TABLE answers (
+            id TEXT PRIMARY KEY,
+            turn_id TEXT NOT NULL REFERENCES turns(id),
+            request_id TEXT NOT NULL,
+            path TEXT NOT NULL,
+            cached INTEGER NOT NULL DEFAULT 0,
+            cached_from TEXT,
+            text TEXT NOT NULL,
+            record TEXT NOT NULL,
+            prompt TEXT NOT NULL,
+            raw_output TEXT NOT NULL,
+            index_version TEXT NOT NULL,
+            model_sha256 TEXT NOT NULL,
+            prompt_version TEXT NOT NULL,
+            cache_key TEXT,
+            near_key TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX answers_cache_key ON answers(cache_key) WHERE cached = 0;
+        CREATE INDEX answers_near_key ON answers(near_key) WHERE cached = 0;
+        CREATE INDEX turns_conversation ON turns(conversation_id, seq);
+        """,
+    ),
+]
