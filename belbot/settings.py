@@ -124,10 +124,19 @@ class AnsweringSettings(BaseModel):
     passages: int = Field(default=4, ge=1, le=20, description="Top passages used as evidence.")
     prompt_candidates: int = Field(default=4, ge=1, le=12, description="Source lines in prompt.")
     answer_threshold: float = Field(
-        default=0.45,
+        default=0.50,
         ge=0.0,
         le=1.0,
-        description="Below this evidence score BelBot refuses (calibrated, benchmarks/).",
+        description="Below this evidence score BelBot refuses (benchmarks/calibrate_answering.py).",
+    )
+    dense_weight: float = Field(
+        default=0.7, ge=0.0, le=1.0, description="Share of embedding similarity in evidence score."
+    )
+    dense_floor: float = Field(
+        default=0.80, ge=-1.0, le=1.0, description="Cosine of unrelated texts for this embedder."
+    )
+    dense_span: float = Field(
+        default=0.15, gt=0.0, le=2.0, description="Cosine range from unrelated to paraphrase."
     )
     support_threshold: float = Field(
         default=0.75,

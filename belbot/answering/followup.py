@@ -12,7 +12,7 @@ _FOLLOW_UP = re.compile(
     r"en hoe|en bij|en voor|en in|en over|dezelfde vraag)\b",
     re.IGNORECASE,
 )
-MAX_FOLLOW_UP_TERMS = 3
+MAX_FOLLOW_UP_TERMS = 2
 
 
 def is_follow_up(question: str) -> bool:

@@ -199,7 +199,15 @@ class AnswerService:
 
         t0 = time.perf_counter()
         evidence = ev.gather(
-            self._retriever.term_stats, query, passages, follow_up, self._settings.answer_threshold
+            self._retriever.term_stats,
+            query,
+            passages,
+            follow_up,
+            self._settings.answer_threshold,
+            self._retriever.embedder,
+            ev.DenseScale(
+                self._settings.dense_weight, self._settings.dense_floor, self._settings.dense_span
+            ),
         )
         timings.compose_ms = _ms(t0)
         base = {

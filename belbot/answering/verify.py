@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from belbot.answering.evidence import units
 from belbot.answering.numbers import numbers_in
 from belbot.answering.types import Verdict
 from belbot.knowledge.sentences import split_sentences
@@ -105,9 +106,23 @@ def verify_answer(
         )
     )
     weakest = 1.0
+    ungrounded: list[str] = []
     for sentence, cites in zip(sentences, sentence_citations(sentences), strict=True):
         source = " ".join(given[m] for m in cites if m in given)
         weakest = min(weakest, support(stats, sentence, source) if source else 0.0)
+        # A number must come from the very source sentence the model restates: a year taken
+        # from elsewhere in the passage ("In 2024 ..." for "In 2025 ...") is an invention.
+        wanted = numbers_in(sentence)
+        if wanted and source:
+            best = max((u for _, u in units(source)), key=lambda u: support(stats, sentence, u))
+            ungrounded += sorted(wanted - numbers_in(best))
+    verdicts.append(
+        Verdict(
+            check="numbers_in_same_sentence",
+            passed=not ungrounded,
+            detail=f"niet in de bronzin: {ungrounded}" if ungrounded else "",
+        )
+    )
     verdicts.append(
         Verdict(
             check="sentences_supported",

@@ -62,3 +62,51 @@ def retrieval(
         }
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+@app.command("answers")
+def answers(
+    ctx: typer.Context,
+    testsets: Annotated[list[Path], typer.Option("--testset", help="JSON Lines-testset(s).")],
+    output: Annotated[Path | None, typer.Option("--json", help="Cijfers en antwoorden.")] = None,
+    use_llm: Annotated[bool, typer.Option("--llm/--no-llm", help="Taalmodel gebruiken.")] = True,
+) -> None:
+    """Kernfeiten aanwezig, terecht geweigerd, getallen uit de bron, latentie per stap."""
+    import tempfile
+
+    from belbot.answering.factory import create_answer_service
+    from belbot.evaluation.answer_eval import evaluate_answers
+
+    state: CliState = ctx.obj
+    settings = state.settings()
+    with domain_errors(), tempfile.TemporaryDirectory() as tmp:
+        # Evaluation answers go to a scratch store, never into the agents' conversation log.
+        settings = settings.model_copy(
+            update={
+                "store": settings.store.model_copy(update={"path": Path(tmp) / "eval.db"}),
+                "answering": settings.answering.model_copy(update={"use_llm": use_llm}),
+            }
+        )
+        cases = [case for path in testsets for case in load_testset(path)]
+        service = create_answer_service(settings)
+        service.warm_up()
+        report = evaluate_answers(service, cases)
+    summary = report.summary()
+    console.print_json(json.dumps(summary, ensure_ascii=False))
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        detail = [
+            {
+                "id": r.case.id,
+                "set": r.case.set,
+                "question": r.case.question,
+                "path": r.answer.path,
+                "reason": r.answer.path_reason,
+                "answer": r.answer.text,
+                "key_facts": r.case.key_facts,
+                "facts_present": r.facts_present,
+            }
+            for r in report.results
+        ]
+        payload = {"summary": summary, "answers": detail}
+        output.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -36,6 +36,10 @@ class Retriever:
         self._terms: TermStats | None = None
 
     @property
+    def embedder(self) -> Embedder:
+        return self._embedder
+
+    @property
     def settings(self) -> RetrievalSettings:
         return self._settings
 
