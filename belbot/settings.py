@@ -135,6 +135,9 @@ class AnsweringSettings(BaseModel):
     dense_floor: float = Field(
         default=0.80, ge=-1.0, le=1.0, description="Cosine of unrelated texts for this embedder."
     )
+    rerank_candidates: int = Field(
+        default=5, ge=1, le=50, description="Top source sentences re-scored with the embedder."
+    )
     dense_span: float = Field(
         default=0.15, gt=0.0, le=2.0, description="Cosine range from unrelated to paraphrase."
     )

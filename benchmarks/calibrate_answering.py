@@ -41,7 +41,7 @@ def main() -> None:
         query, follow_up = resolve(question, [])
         passages = retriever.search(query, k=k)
         a = settings.answering
-        scale = ev.DenseScale(a.dense_weight, a.dense_floor, a.dense_span)
+        scale = ev.DenseScale(a.dense_weight, a.dense_floor, a.dense_span, a.rerank_candidates)
         return ev.gather(stats, query, passages, follow_up, 0.0, retriever.embedder, scale)
 
     scored_a, scored_u = [], []

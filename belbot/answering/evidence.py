@@ -72,7 +72,7 @@ class DenseScale:
     weight: float = 0.7
     floor: float = 0.80
     span: float = 0.15
-    rerank: int = 8  # lexical candidates re-scored with the embedder
+    rerank: int = 5  # lexical candidates re-scored with the embedder
 
 
 def gather(
@@ -103,7 +103,7 @@ def gather(
     if not candidates:
         return Evidence([], False, "geen bruikbare passages gevonden", 0.0)
     if embedder is not None and dense is not None:
-        candidates = _rerank(candidates, question, follow_up, embedder, dense)
+        candidates = _rerank(candidates, question, embedder, dense)
     best = candidates[0]
     if asked_years and not asked_years <= numbers_in(best.passage.chunk.text):
         missing = ", ".join(sorted(asked_years - numbers_in(best.passage.chunk.text)))
@@ -123,14 +123,13 @@ def gather(
 def _rerank(
     candidates: list[Candidate],
     question: str,
-    follow_up: str | None,
     embedder: Embedder,
     dense: DenseScale,
 ) -> list[Candidate]:
     """Blend the lexical score of the top candidates with their embedding similarity to the
     question; measured to separate answerable from unanswerable questions better than either."""
     head, tail = candidates[: dense.rerank], candidates[dense.rerank :]
-    query = embedder.embed_queries([f"{question} {follow_up}" if follow_up else question])[0]
+    query = embedder.embed_queries([question])[0]  # the retrieval query: already embedded
     cosines = embedder.embed_passages([c.text for c in head]) @ query
     blended = []
     for candidate, cosine in zip(head, cosines, strict=True):

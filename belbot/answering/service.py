@@ -206,7 +206,10 @@ class AnswerService:
             self._settings.answer_threshold,
             self._retriever.embedder,
             ev.DenseScale(
-                self._settings.dense_weight, self._settings.dense_floor, self._settings.dense_span
+                self._settings.dense_weight,
+                self._settings.dense_floor,
+                self._settings.dense_span,
+                self._settings.rerank_candidates,
             ),
         )
         timings.compose_ms = _ms(t0)
@@ -260,13 +263,19 @@ class AnswerService:
             prompt = self._prompt(evidence, history[-1:] if follow_up else [], question)
             timings.prompt_ms = _ms(t0)
             log.info("prompt.built", prompt_version=self._template.version, chars=len(prompt))
-            generation = self._generator.generate(prompt, self.params)
-            raw = generation.text
-            timings.prompt_processing_ms = generation.ttft_ms
-            timings.generation_ms = round(generation.total_ms - generation.ttft_ms, 2)
-            yield raw
-            log.info("generation.done", tokens=generation.completion_tokens,
-                     latency_ms=generation.total_ms, ttft_ms=generation.ttft_ms)  # fmt: skip
+            # Streamed: the agent sees a draft while the model writes; what is shown at the
+            # end is only ever the verified answer.
+            t0 = time.perf_counter()
+            pieces: list[str] = []
+            for piece in self._generator.stream(prompt, self.params):
+                if not pieces:
+                    timings.prompt_processing_ms = _ms(t0)
+                pieces.append(piece)
+                yield piece
+            raw = "".join(pieces)
+            timings.generation_ms = round(_ms(t0) - timings.prompt_processing_ms, 2)
+            log.info("generation.done", tokens=len(pieces), ttft_ms=timings.prompt_processing_ms,
+                     latency_ms=round(_ms(t0), 2))  # fmt: skip
             t0 = time.perf_counter()
             generated_text = clean_generation(raw)
             checks = verify_answer(

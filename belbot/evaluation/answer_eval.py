@@ -73,8 +73,9 @@ class AnswerReport:
                   "generation_ms", "verification_ms", "total_ms")  # fmt: skip
         latency = {}
         for stage in stages:
-            values = [getattr(r.answer.timings, stage) for r in self.results]
-            if values and max(values) > 0:
+            # Over the answers that went through the stage (a refusal skips generation).
+            values = [v for r in self.results if (v := getattr(r.answer.timings, stage)) > 0]
+            if len(values) >= 2:
                 latency[stage] = {
                     "p50": round(statistics.median(values), 1),
                     "p95": round(statistics.quantiles(values, n=20, method="inclusive")[18], 1),

@@ -11,6 +11,7 @@ import numpy.typing as npt
 
 from belbot.domain import Passage
 from belbot.embedding.base import Embedder
+from belbot.embedding.memo import MemoEmbedder
 from belbot.errors import InvalidInputError
 from belbot.index.store import IndexVersion
 from belbot.logs import get_logger
@@ -29,7 +30,8 @@ class Retriever:
         self, index: IndexVersion, embedder: Embedder, settings: RetrievalSettings
     ) -> None:
         self._index = index
-        self._embedder = embedder
+        # Remembered vectors: the question serves retrieval and evidence from one embedding.
+        self._embedder: Embedder = MemoEmbedder(embedder)
         self._settings = settings
         self._bm25: BM25Index | None = None
         self._faiss: Any = None  # faiss.IndexFlatIP (untyped library)
