@@ -137,8 +137,7 @@ class AnswerService:
         self, question: str, conversation_id: str | None = None, use_cache: bool = True
     ) -> Iterator[str | Answer]:
         """Yields draft text pieces while the model writes, then the verified Answer."""
-        question = " ".join(question.split())
-        if not question:
+        if not question.strip():
             raise InvalidInputError("De vraag is leeg.")
         if len(question) > MAX_QUESTION_CHARS:
             raise InvalidInputError(f"De vraag is te lang (maximaal {MAX_QUESTION_CHARS} tekens).")
@@ -147,9 +146,12 @@ class AnswerService:
         try:
             # Personal data is replaced before anything else sees the question: retrieval, the
             # prompt, the logs, the cache key and the store only ever get the redacted text.
+            # Inspected as typed: redaction offsets point into the agent's own text, and
+            # spacing tricks are still visible.
             inspection = self._inspect(question)
             if inspection is not None:
                 question = inspection.redacted
+            question = " ".join(question.split())
             store = self._store
             if conversation_id is not None and (
                 store is None or not store.conversation_exists(conversation_id)

@@ -110,3 +110,50 @@ def answers(
         ]
         payload = {"summary": summary, "answers": detail}
         output.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+@app.command("guardrails")
+def guardrails(
+    ctx: typer.Context,
+    testset: Annotated[Path, typer.Option("--testset", help="Adversariële testset.")],
+    ordinary: Annotated[
+        list[Path] | None, typer.Option("--ordinary", help="Gewone vragen (valse weigeringen).")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--json", help="Cijfers per categorie.")] = None,
+    use_llm: Annotated[bool, typer.Option("--llm/--no-llm", help="Taalmodel gebruiken.")] = True,
+) -> None:
+    """Detectie per soort persoonsgegeven, weigeringen, valse weigeringen, lekken na afloop."""
+    import tempfile
+
+    from belbot.answering.factory import create_answer_service, create_guardrails
+    from belbot.evaluation.guardrail_eval import evaluate_guardrails
+    from belbot.logs import configure_logging
+
+    state: CliState = ctx.obj
+    settings = state.settings()
+    with domain_errors(), tempfile.TemporaryDirectory() as tmp:
+        # A scratch store and log file: both are searched for personal data afterwards.
+        log_file = Path(tmp) / "events.jsonl"
+        settings = settings.model_copy(
+            update={
+                "store": settings.store.model_copy(update={"path": Path(tmp) / "eval.db"}),
+                "answering": settings.answering.model_copy(update={"use_llm": use_llm}),
+                "log": settings.log.model_copy(update={"file": log_file, "level": "DEBUG"}),
+            }
+        )
+        configure_logging(settings.log)
+        cases = load_testset(testset)
+        ordinary_cases = [c for path in ordinary or [] for c in load_testset(path)]
+        pipeline = create_guardrails(settings)
+        if pipeline is None:
+            from belbot.errors import ConfigError
+
+            raise ConfigError("Guardrails staan uit; zet BELBOT_GUARDRAILS__ENABLED=true.")
+        service = create_answer_service(settings, guardrails=pipeline)
+        service.warm_up()
+        report = evaluate_guardrails(service, pipeline, cases, ordinary_cases, [Path(tmp)])
+    console.print_json(json.dumps(report.summary, ensure_ascii=False))
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"summary": report.summary, "cases": report.rows}
+        output.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -21,6 +21,8 @@ class TestCase(BaseModel):
     key_facts: list[str] = Field(default_factory=list)
     set: str
     pii: list[str] = Field(default_factory=list)
+    placeholders: list[str] = Field(default_factory=list)
+    decision: str = ""
 
 
 def load_testset(path: Path) -> list[TestCase]:

@@ -7,7 +7,9 @@ mod-97, phonenumbers for Dutch numbers) behind candidate regexes; names and plac
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 from belbot.guardrails.types import Finding, PiiKind
@@ -64,7 +66,7 @@ class IbanDetector:
             # Shrink from the right: a following word may have been swallowed by the regex.
             while candidate:
                 compact = candidate.replace(" ", "").upper()
-                if iban.is_valid(compact):
+                if iban.is_valid(compact, check_country=False):
                     found.append(Finding("IBAN", match.start(), match.start() + len(candidate)))
                     break
                 if " " not in candidate:
@@ -99,22 +101,33 @@ class PhoneDetector:
         return found
 
 
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Dutch postcode: four digits (not starting with 0), upper-case letters, never SA/SD/SS.
-_POSTCODE = re.compile(r"\b[1-9]\d{3}[ ]?(?!SA|SD|SS)[A-Z]{2}\b")
-_KENTEKEN = re.compile(
+POSTCODE = re.compile(r"\b[1-9]\d{3}[ ]?(?!SA|SD|SS)[A-Z]{2}\b")
+# Lower case only when it cannot be a year or a number followed by a short word ("2023 en").
+POSTCODE_LOWER = re.compile(
+    r"\b(?!19\d\d|20\d\d)[1-9]\d{3} ?"
+    r"(?!sa|sd|ss|en|of|in|op|te|de|al|is|na|om|nu|ja|zo|er|ik|je|we|ze|bv)[a-z]{2}\b"
+)
+KENTEKEN = re.compile(
     r"\b(?:[A-Z]{2}-\d{2}-\d{2}|\d{2}-\d{2}-[A-Z]{2}|\d{2}-[A-Z]{2}-\d{2}|[A-Z]{2}-\d{2}-[A-Z]{2}"
     r"|[A-Z]{2}-[A-Z]{2}-\d{2}|\d{2}-[A-Z]{2}-[A-Z]{2}|\d{2}-[A-Z]{3}-\d|\d-[A-Z]{3}-\d{2}"
     r"|[A-Z]{2}-\d{3}-[A-Z]|[A-Z]-\d{3}-[A-Z]{2}|[A-Z]{3}-\d{2}-[A-Z]|[A-Z]-\d{2}-[A-Z]{3}"
-    r"|\d-[A-Z]{2}-\d{3}|\d{3}-[A-Z]{2}-\d)\b"
+    r"|\d-[A-Z]{2}-\d{3}|\d{3}-[A-Z]{2}-\d)\b",
+    re.IGNORECASE,
 )
 _MONTH = (
     r"(?:jan(?:uari)?|feb(?:ruari)?|maart|mrt|apr(?:il)?|mei|juni?|juli?|aug(?:ustus)?|"
     r"sep(?:t(?:ember)?)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
-_DATE = r"(?:\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)?\d{2}|\d{1,2} " + _MONTH + r"\.? (?:19|20)\d{2})"
+_DATE = (
+    r"(?:\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)?\d{2}|(?:19|20)\d{2}-\d{2}-\d{2}"
+    r"|\d{1,2} " + _MONTH + r"\.? (?:19|20)\d{2})"
+)
 _BIRTH_DATE = re.compile(
-    r"(?:geboren(?: op)?|geb\.?|geboortedatum:?|geboortedag:?|geboren in)\s*(" + _DATE + r")",
+    r"(?:geboren(?: op)?|geb\.?(?: ?datum)?|geboortedatum|geboortedag)\b[^\d\n]{0,20}?("
+    + _DATE
+    + r")",
     re.IGNORECASE,
 )
 _STREET_SUFFIX = (
@@ -167,32 +180,62 @@ _NOT_NAMES = {
     "zegt", "wordt", "kan", "wilt", "graag", "en", "of", "een", "zijn", "haar",
     "geen", "niet", "nog", "ook", "al", "belastingdienst", "toeslagen", "wacht", "bij", "uit",
     "vanuit", "namens", "dat", "wat", "hoe", "waarom", "wanneer", "krijgt", "heeft", "komt",
+    "woont", "woon", "moet", "mag", "gaat", "staat", "weet", "denkt", "meldt", "stuurt",
+    "betaalt", "ontvangt", "verhuist", "werkt", "zit", "had", "heb", "ben", "belde", "vroeg",
+    "goed", "hier", "daar", "nu", "zelf", "morgen", "vandaag", "gisteren", "boos", "net",
 }  # fmt: skip
 
 
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_DUTCH
+
+    return frozenset(STOPWORDS_DUTCH) | _NOT_NAMES
+
+
 class CueNameDetector:
+    """A name right after a cue word ("mevrouw De Vries", "klant Fatima el Amrani"). Typed in
+    lower case ("klant jan de vries") it counts only when ``known_name`` recognises the first
+    word as a first name or surname (deduce's lookup lists), so "klant goed" is no name."""
+
+    def __init__(self, known_name: Callable[[str], bool] | None = None) -> None:
+        self._known = known_name
+
     def find(self, text: str) -> list[Finding]:
         found = []
-        for match in _CUE_NAME.finditer(text):
+        position = 0
+        # Searched by hand so cues may overlap: "klant mevrouw Jansen" tries both cues.
+        while (match := _CUE_NAME.search(text, position)) is not None:
+            position = match.start(1)
             words = match.group(1).split(" ")
-            # Keep the leading words that look like a name; stop at a verb or function word.
+            lower = not words[0][:1].isupper() and not _is_particle(words[0])
+            if lower and self._known is None:
+                continue
             kept: list[str] = []
             for word in words:
-                if word.lower().strip(".,") in _NOT_NAMES:
+                bare = word.strip(".,")
+                if bare.lower() in _common_words() and not _is_particle(bare):
+                    break
+                if _is_particle(bare):
+                    kept.append(word)
+                    continue
+                if lower and not (self._known and self._known(bare.title())):
+                    break
+                if not lower and not bare[:1].isupper():
                     break
                 kept.append(word)
-            while kept and re.fullmatch(_PARTICLES, kept[-1], re.IGNORECASE):
+            while kept and _is_particle(kept[-1]):
                 kept.pop()
-            if not kept or all(re.fullmatch(_PARTICLES, w, re.IGNORECASE) for w in kept):
-                continue
-            # A lower-case "name" must look like first name plus surname ("jan de vries"):
-            # a single lower-case word after a cue is ordinary language ("klant goed").
-            content = [w for w in kept if not re.fullmatch(_PARTICLES, w, re.IGNORECASE)]
-            if not kept[0][0].isupper() and len(content) < 2:
+            if not kept:
                 continue
             start = match.start(1)
             found.append(Finding("NAAM", start, start + len(" ".join(kept))))
+            position = start + len(" ".join(kept))
         return found
+
+
+def _is_particle(word: str) -> bool:
+    return bool(re.fullmatch(_PARTICLES, word, re.IGNORECASE))
 
 
 class DeduceDetector:
@@ -210,6 +253,14 @@ class DeduceDetector:
 
             self._model = Deduce(cache_path=self._cache_path) if self._cache_path else Deduce()
 
+    def known_name(self, word: str) -> bool:
+        """Whether ``word`` (title case) is in deduce's first-name or surname lists."""
+        self.warm_up()
+        lookups = self._model.lookup_structs
+        return bool(
+            lookups["first_name"].__contains__([word]) or lookups["surname"].__contains__([word])
+        )
+
     def find(self, text: str) -> list[Finding]:
         self.warm_up()
         document = self._model.deidentify(text)
@@ -225,6 +276,11 @@ class DeduceDetector:
                 continue
             if annotation.text.lower() in self._allow:
                 continue
+            starts_sentence = not text[: annotation.start_char].strip() or text[
+                : annotation.start_char
+            ].rstrip().endswith((".", "?", "!", ":"))
+            if kind == "NAAM" and " " not in annotation.text and starts_sentence:
+                continue  # "Keur de regeling goed": capitalised because it starts a sentence
             if kind == "ADRES" and not any(ch.isdigit() for ch in annotation.text):
                 continue  # a bare place name ("Utrecht") is not an address
             found.append(Finding(kind, annotation.start_char, annotation.end_char))

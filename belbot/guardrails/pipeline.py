@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import re
 import time
 import tomllib
@@ -16,9 +17,10 @@ from pathlib import Path
 from belbot.domain import sha256_hex
 from belbot.errors import ConfigError
 from belbot.guardrails.detectors import (
-    _EMAIL,
-    _KENTEKEN,
-    _POSTCODE,
+    EMAIL,
+    KENTEKEN,
+    POSTCODE,
+    POSTCODE_LOWER,
     AddressDetector,
     BirthDateDetector,
     BsnDetector,
@@ -45,6 +47,8 @@ _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 )
 _SPACED = re.compile(r"(?:\b\w\b[ .]){4,}\b\w\b")
+_OBFUSCATED = re.compile(r"(?:\b\w\b[ .]+){12,}")
+_HEX = re.compile(r"(?:[0-9a-fA-F]{2}[ ]?){8,}")
 _BASE64 = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
 # Structured kinds are redacted even in source passages shown under an answer; names of
 # officials in public documents are not personal data of a caller and stay.
@@ -89,10 +93,24 @@ def normalised_views(text: str) -> list[str]:
     folded = "".join(
         ch for ch in unicodedata.normalize("NFKD", plain.lower()) if not unicodedata.combining(ch)
     )
-    views = [folded, folded.translate(_LEET)]
+    # The plain view keeps capitals, for patterns that are case-sensitive ("DAN").
+    views = [plain, folded, folded.translate(_LEET)]
+    # "n e g e e r  a l l e": letters spaced out, words apart by two spaces.
+    words = re.split(r"\s{2,}", folded)
+    if sum(len(w.replace(" ", "")) for w in words) > 0 and all(
+        re.fullmatch(r"(?:\w )*\w", w.strip()) for w in words if w.strip()
+    ):
+        views.append(" ".join(w.replace(" ", "") for w in words))
     joined = _SPACED.sub(lambda m: m.group().replace(" ", "").replace(".", ""), folded)
     if joined != folded:
         views.append(re.sub(r"\s+", " ", joined))
+    # ROT13 and hex are two more ways to smuggle an instruction past a filter.
+    views.append(codecs.decode(folded, "rot13"))
+    for fragment in _HEX.findall(plain):
+        try:
+            views.append(bytes.fromhex(fragment.replace(" ", "")).decode("utf-8").lower())
+        except ValueError:
+            continue
     for fragment in _BASE64.findall(plain):
         try:
             decoded = base64.b64decode(fragment + "=" * (-len(fragment) % 4), validate=True)
@@ -135,15 +153,18 @@ class GuardrailPipeline:
             BsnDetector(),
             IbanDetector(),
             PhoneDetector(policy.allow_phone),
-            RegexDetector("E-MAIL", _EMAIL),
-            RegexDetector("POSTCODE", _POSTCODE),
-            RegexDetector("KENTEKEN", _KENTEKEN),
+            RegexDetector("E-MAIL", EMAIL),
+            RegexDetector("POSTCODE", POSTCODE),
+            RegexDetector("POSTCODE", POSTCODE_LOWER),
+            RegexDetector("KENTEKEN", KENTEKEN),
             BirthDateDetector(),
             AddressDetector(),
-            CueNameDetector(),
         ]
         if use_deduce:
-            detectors.append(DeduceDetector(policy.allow_names))
+            names = DeduceDetector(policy.allow_names)
+            detectors += [names, CueNameDetector(names.known_name)]
+        else:
+            detectors.append(CueNameDetector())
         return cls(policy, detectors)
 
     @property
@@ -177,6 +198,8 @@ class GuardrailPipeline:
     # -- injection and scope ----------------------------------------------------------------
 
     def is_injection(self, text: str) -> bool:
+        if _OBFUSCATED.search(text):
+            return True  # a dozen letters typed one by one is no question, but a disguise
         for view in normalised_views(text):
             benign = [m.span() for p in self._policy.benign_context for m in p.finditer(view)]
             for pattern in self._policy.injection:
@@ -187,7 +210,7 @@ class GuardrailPipeline:
         return False
 
     def scope_category(self, text: str) -> str | None:
-        views = normalised_views(text)[:2]
+        views = normalised_views(text)[:3]
         for category in ("abuse", "other_person", "decision", "personal_advice"):
             for pattern in self._policy.scope.get(category, []):
                 if any(pattern.search(view) for view in views):
