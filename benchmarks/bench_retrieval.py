@@ -53,8 +53,6 @@ def main() -> None:
         nochange = time.perf_counter() - started
         index = load_index(settings.paths.index_dir)
         size = _size(settings.paths.index_dir / "versions" / index.version_id)
-        retriever = Retriever(index, embedder, settings.retrieval)
-        retriever.warm_up()
         questions = [
             json.loads(line)["question"]
             for name in ("retrieval.jsonl", "unanswerable.jsonl")
@@ -68,6 +66,9 @@ def main() -> None:
         print(f"documents: {len(index.documents)}; chunks: {len(index.chunks)}")
         print(f"index size on disk: {size / 1e6:.2f} MB")
         for mode in ("hybrid", "bm25", "dense"):
+            # A fresh retriever per mode: its memo of query vectors must not serve the next.
+            retriever = Retriever(index, embedder, settings.retrieval)
+            retriever.warm_up()
             latencies = []
             for question in questions:
                 t0 = time.perf_counter()
