@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from belbot.answering.generator import FakeGenerator, Generator
 from belbot.answering.service import AnswerService
-from belbot.embedding.factory import create_embedder
-from belbot.errors import ConfigError
 from belbot.guardrails.pipeline import GuardrailPipeline
-from belbot.index.store import load_index
-from belbot.retrieval.retriever import Retriever
+from belbot.retrieval.service import open_retriever
 from belbot.settings import LLMSettings, Settings
 from belbot.store.sqlite import SqliteStore
 
@@ -44,14 +41,7 @@ def create_answer_service(
 ) -> AnswerService:
     """``guardrails``: True builds them from settings; a pipeline is shared (its Dutch name
     model takes seconds to load); None or False runs without (tests of the core only)."""
-    index = load_index(settings.paths.index_dir, index_version)
-    embedder = create_embedder(settings.embedding)
-    if index.manifest.embedder.fingerprint != embedder.fingerprint:
-        raise ConfigError(
-            f"De index is gebouwd met {index.manifest.embedder.model_id}, maar ingesteld is "
-            f"{embedder.model_id}. Draai 'belbot ingest' opnieuw."
-        )
-    retriever = Retriever(index, embedder, settings.retrieval)
+    retriever = open_retriever(settings, index_version, warm=False)
     store = SqliteStore(settings.store_path) if with_store else None
     pipeline = create_guardrails(settings) if guardrails is True else guardrails or None
     return AnswerService(

@@ -43,18 +43,7 @@ class OpenAICompatibleGenerator:
             )
 
     def _body(self, prompt: str, params: GenerationParams, stream: bool) -> dict[str, Any]:
-        return {
-            "model": self._model,
-            "prompt": prompt,
-            "max_tokens": params.max_tokens,
-            "temperature": params.temperature,
-            "top_k": params.top_k,
-            "top_p": params.top_p,
-            "repeat_penalty": params.repeat_penalty,
-            "seed": params.seed,
-            "stop": list(params.stop),
-            "stream": stream,
-        }
+        return {"model": self._model, "prompt": prompt, "stream": stream, **params.sampling()}
 
     def generate(self, prompt: str, params: GenerationParams) -> Generation:
         started = time.perf_counter()

@@ -52,17 +52,6 @@ class LlamaCppGenerator:
             verbose=False,
         )
 
-    def _kwargs(self, params: GenerationParams) -> dict[str, Any]:
-        return {
-            "max_tokens": params.max_tokens,
-            "temperature": params.temperature,
-            "top_k": params.top_k,
-            "top_p": params.top_p,
-            "repeat_penalty": params.repeat_penalty,
-            "seed": params.seed,
-            "stop": list(params.stop),
-        }
-
     def generate(self, prompt: str, params: GenerationParams) -> Generation:
         self.warm_up()
         pieces: list[str] = []
@@ -72,7 +61,7 @@ class LlamaCppGenerator:
         with self._lock:
             # A fresh context per request: the answer never depends on the previous prompt.
             self._llm.reset()
-            for chunk in self._llm.create_completion(prompt, stream=True, **self._kwargs(params)):
+            for chunk in self._llm.create_completion(prompt, stream=True, **params.sampling()):
                 choice = chunk["choices"][0]
                 if not pieces:
                     ttft = (time.perf_counter() - started) * 1000
@@ -93,5 +82,5 @@ class LlamaCppGenerator:
         self.warm_up()
         with self._lock:
             self._llm.reset()
-            for chunk in self._llm.create_completion(prompt, stream=True, **self._kwargs(params)):
+            for chunk in self._llm.create_completion(prompt, stream=True, **params.sampling()):
                 yield chunk["choices"][0]["text"]

@@ -24,6 +24,18 @@ class GenerationParams(BaseModel):
     # The few-shot answers are one line: a newline ends the answer.
     stop: tuple[str, ...] = ("\n", "Vraag:", "Bronnen:", "[Einde]")
 
+    def sampling(self) -> dict[str, object]:
+        """The parameters as llama.cpp and OpenAI-compatible servers name them."""
+        return {
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+            "top_k": self.top_k,
+            "top_p": self.top_p,
+            "repeat_penalty": self.repeat_penalty,
+            "seed": self.seed,
+            "stop": list(self.stop),
+        }
+
 
 class Generation(BaseModel):
     """What a backend returns: the raw text and how long each phase took."""

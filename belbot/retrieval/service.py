@@ -9,8 +9,12 @@ from belbot.retrieval.retriever import Retriever
 from belbot.settings import Settings
 
 
-def open_retriever(settings: Settings) -> Retriever:
-    index = load_index(settings.paths.index_dir)
+def open_retriever(
+    settings: Settings, index_version: str | None = None, warm: bool = True
+) -> Retriever:
+    """The live index (or ``index_version``) with the configured embedder, which must be the
+    one the index was built with."""
+    index = load_index(settings.paths.index_dir, index_version)
     embedder = create_embedder(settings.embedding)
     if index.manifest.embedder.fingerprint != embedder.fingerprint:
         raise ConfigError(
@@ -18,5 +22,6 @@ def open_retriever(settings: Settings) -> Retriever:
             f"{embedder.model_id}. Draai 'belbot ingest' opnieuw."
         )
     retriever = Retriever(index, embedder, settings.retrieval)
-    retriever.warm_up()
+    if warm:
+        retriever.warm_up()
     return retriever
