@@ -15,8 +15,25 @@ from belbot.evaluation.retrieval_eval import MRR_DEPTH, evaluate_retrieval
 from belbot.evaluation.testset import load_testset
 from belbot.retrieval.retriever import Mode
 from belbot.retrieval.service import open_retriever
+from belbot.settings import Settings
 
 app = typer.Typer(help="Evaluaties op geannoteerde testsets.", no_args_is_help=True)
+
+
+def _write_json(path: Path, payload: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def _scratch(settings: Settings, tmp: str, use_llm: bool, **updates: object) -> Settings:
+    """Evaluation answers go to a scratch store, never into the agents' conversation log."""
+    return settings.model_copy(
+        update={
+            "store": settings.store.model_copy(update={"path": Path(tmp) / "eval.db"}),
+            "answering": settings.answering.model_copy(update={"use_llm": use_llm}),
+            **updates,
+        }
+    )
 
 
 @app.command("retrieval")
@@ -60,8 +77,7 @@ def retrieval(
                 for mode, per_set in results.items()
             },
         }
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+        _write_json(output, payload)
 
 
 @app.command("answers")
@@ -80,13 +96,7 @@ def answers(
     state: CliState = ctx.obj
     settings = state.settings()
     with domain_errors(), tempfile.TemporaryDirectory() as tmp:
-        # Evaluation answers go to a scratch store, never into the agents' conversation log.
-        settings = settings.model_copy(
-            update={
-                "store": settings.store.model_copy(update={"path": Path(tmp) / "eval.db"}),
-                "answering": settings.answering.model_copy(update={"use_llm": use_llm}),
-            }
-        )
+        settings = _scratch(settings, tmp, use_llm)
         cases = [case for path in testsets for case in load_testset(path)]
         service = create_answer_service(settings)
         service.warm_up()
@@ -94,7 +104,6 @@ def answers(
     summary = report.summary()
     console.print_json(json.dumps(summary, ensure_ascii=False))
     if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
         detail = [
             {
                 "id": r.case.id,
@@ -109,7 +118,7 @@ def answers(
             for r in report.results
         ]
         payload = {"summary": summary, "answers": detail}
-        output.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+        _write_json(output, payload)
 
 
 @app.command("guardrails")
@@ -134,13 +143,8 @@ def guardrails(
     with domain_errors(), tempfile.TemporaryDirectory() as tmp:
         # A scratch store and log file: both are searched for personal data afterwards.
         log_file = Path(tmp) / "events.jsonl"
-        settings = settings.model_copy(
-            update={
-                "store": settings.store.model_copy(update={"path": Path(tmp) / "eval.db"}),
-                "answering": settings.answering.model_copy(update={"use_llm": use_llm}),
-                "log": settings.log.model_copy(update={"file": log_file, "level": "DEBUG"}),
-            }
-        )
+        log = settings.log.model_copy(update={"file": log_file, "level": "DEBUG"})
+        settings = _scratch(settings, tmp, use_llm, log=log)
         configure_logging(settings.log)
         cases = load_testset(testset)
         ordinary_cases = [c for path in ordinary or [] for c in load_testset(path)]
@@ -154,6 +158,5 @@ def guardrails(
         report = evaluate_guardrails(service, pipeline, cases, ordinary_cases, [Path(tmp)])
     console.print_json(json.dumps(report.summary, ensure_ascii=False))
     if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
         payload = {"summary": report.summary, "cases": report.rows}
-        output.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+        _write_json(output, payload)
