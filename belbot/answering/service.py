@@ -28,7 +28,7 @@ from belbot.answering.types import (
 )
 from belbot.answering.verify import all_passed, clean_generation, markers_in, verify_answer
 from belbot.domain import Passage, sha256_hex
-from belbot.errors import InvalidInputError
+from belbot.errors import InvalidInputError, ModelUnavailableError
 from belbot.guardrails.pipeline import STRUCTURED, GuardrailPipeline, retrieval_text
 from belbot.guardrails.types import InputInspection
 from belbot.logs import get_logger
@@ -43,6 +43,7 @@ REFUSAL_TEXT = (
     "controleer zelf of ze de vraag beantwoorden."
 )
 MAX_QUESTION_CHARS = 2000
+UNAVAILABLE_REASON = "zonder samenvatting: het taalmodel is niet beschikbaar"
 
 
 @dataclass
@@ -123,18 +124,26 @@ class AnswerService:
     # -- public entry points -------------------------------------------------------------
 
     def ask(
-        self, question: str, conversation_id: str | None = None, use_cache: bool = True
+        self,
+        question: str,
+        conversation_id: str | None = None,
+        use_cache: bool = True,
+        agent_id: str = "",
     ) -> Answer:
         """Answer, record and return. ``conversation_id`` continues a conversation."""
         draft = None
-        for event in self.ask_stream(question, conversation_id, use_cache):
+        for event in self.ask_stream(question, conversation_id, use_cache, agent_id):
             if isinstance(event, Answer):
                 draft = event
         assert draft is not None
         return draft
 
     def ask_stream(
-        self, question: str, conversation_id: str | None = None, use_cache: bool = True
+        self,
+        question: str,
+        conversation_id: str | None = None,
+        use_cache: bool = True,
+        agent_id: str = "",
     ) -> Iterator[str | Answer]:
         """Yields draft text pieces while the model writes, then the verified Answer."""
         if not question.strip():
@@ -158,7 +167,7 @@ class AnswerService:
             ):
                 raise InvalidInputError(f"Gesprek {conversation_id} bestaat niet.")
             if conversation_id is None:
-                conversation_id = store.new_conversation() if store else uuid.uuid4().hex
+                conversation_id = store.new_conversation(agent_id) if store else uuid.uuid4().hex
             history = store.history(conversation_id) if store else []
             turn = len(history) + 1
             log.info(
@@ -351,6 +360,7 @@ class AnswerService:
             [Verdict(check="answerable", passed=True, detail=evidence.reason)],
         )
         generated_text: str | None = None
+        unavailable = False
         given = {i: p.chunk.text for i, p in enumerate(passages, start=1)}
         if self._settings.use_llm:
             t0 = time.perf_counter()
@@ -361,15 +371,22 @@ class AnswerService:
             # end is only ever the verified answer.
             t0 = time.perf_counter()
             pieces: list[str] = []
-            for piece in self._generator.stream(prompt, self.params):
-                if not pieces:
-                    timings.prompt_processing_ms = _ms(t0)
-                pieces.append(piece)
-                yield piece
+            try:
+                for piece in self._generator.stream(prompt, self.params):
+                    if not pieces:
+                        timings.prompt_processing_ms = _ms(t0)
+                    pieces.append(piece)
+                    yield piece
+            except ModelUnavailableError as exc:
+                # The agent still gets the quoted sources, flagged as without a summary.
+                log.warning("generation.unavailable", error=exc.code)
+                unavailable = True
+                pieces = []
             raw = "".join(pieces)
             timings.generation_ms = round(_ms(t0) - timings.prompt_processing_ms, 2)
             log.info("generation.done", tokens=len(pieces), ttft_ms=timings.prompt_processing_ms,
                      latency_ms=round(_ms(t0), 2))  # fmt: skip
+        if self._settings.use_llm and not unavailable:
             t0 = time.perf_counter()
             generated_text = clean_generation(raw)
             checks = verify_answer(
@@ -394,7 +411,9 @@ class AnswerService:
             cited = sorted({c.marker for c in extractive})
             path = "extractive"
             reason = (
-                "taalmodel uitgeschakeld"
+                UNAVAILABLE_REASON
+                if unavailable
+                else "taalmodel uitgeschakeld"
                 if generated_text is None
                 else "modelantwoord afgekeurd: "
                 + ", ".join(v.check for v in verdicts if not v.passed)

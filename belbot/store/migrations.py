@@ -43,4 +43,49 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX turns_conversation ON turns(conversation_id, seq);
         """,
     ),
+    (
+        "0002_agents_feedback_events",
+        """
+        ALTER TABLE conversations ADD COLUMN agent_id TEXT NOT NULL DEFAULT '';
+        ALTER TABLE conversations ADD COLUMN ended_at TEXT;
+        CREATE INDEX conversations_agent ON conversations(agent_id, created_at);
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            key_hash TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL CHECK (role IN ('agent', 'monitor', 'admin')),
+            agent_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE TABLE feedback (
+            answer_id TEXT NOT NULL REFERENCES answers(id),
+            agent_id TEXT NOT NULL,
+            rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
+            reason TEXT,
+            comment TEXT,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (answer_id, agent_id)
+        );
+        CREATE TABLE feedback_history (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            answer_id TEXT NOT NULL,
+            agent_id TEXT NOT NULL,
+            rating TEXT NOT NULL,
+            reason TEXT,
+            comment TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            conversation_id TEXT,
+            answer_id TEXT,
+            chunk_id TEXT,
+            agent_id TEXT NOT NULL,
+            client_time TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX events_conversation ON events(conversation_id, created_at)
+        """,
+    ),
 ]

@@ -4,6 +4,8 @@ here (guardrails); the store keeps what it is given."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import sqlite3
 import threading
 import uuid
@@ -26,6 +28,10 @@ class StoredAnswer:
     prompt: str
     raw_output: str
     history: list[str]  # resolved queries of the earlier turns of its conversation
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def _now() -> str:
@@ -84,10 +90,144 @@ class SqliteStore:
     def applied_migrations(self) -> list[str]:
         return [row[0] for row in self.conn.execute("SELECT name FROM _migrations ORDER BY name")]
 
-    def new_conversation(self) -> str:
+    def new_conversation(self, agent_id: str = "") -> str:
         conversation_id = uuid.uuid4().hex
-        self.conn.execute("INSERT INTO conversations VALUES (?, ?)", (conversation_id, _now()))
+        self.conn.execute(
+            "INSERT INTO conversations (id, created_at, agent_id) VALUES (?, ?, ?)",
+            (conversation_id, _now(), agent_id),
+        )
         return conversation_id
+
+    def conversation_owner(self, conversation_id: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT agent_id FROM conversations WHERE id = ?", (conversation_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def conversations(self, agent_id: str | None, limit: int = 50) -> list[dict[str, object]]:
+        """Newest first; ``agent_id`` None lists everyone's (monitors)."""
+        query = (
+            "SELECT c.id, c.agent_id, c.created_at, c.ended_at, COUNT(t.id), MAX(t.created_at) "
+            "FROM conversations c LEFT JOIN turns t ON t.conversation_id = c.id "
+            + ("WHERE c.agent_id = ? " if agent_id is not None else "")
+            + "GROUP BY c.id ORDER BY c.created_at DESC LIMIT ?"
+        )
+        params: tuple[object, ...] = (agent_id, limit) if agent_id is not None else (limit,)
+        keys = ("id", "agent_id", "created_at", "ended_at", "turns", "last_turn_at")
+        return [dict(zip(keys, row, strict=True)) for row in self.conn.execute(query, params)]
+
+    def conversation_answers(self, conversation_id: str) -> list[Answer]:
+        rows = self.conn.execute(
+            "SELECT a.record FROM answers a JOIN turns t ON a.turn_id = t.id "
+            "WHERE t.conversation_id = ? ORDER BY t.seq",
+            (conversation_id,),
+        )
+        return [Answer.model_validate_json(row[0]) for row in rows]
+
+    def end_conversation(self, conversation_id: str) -> None:
+        self.conn.execute(
+            "UPDATE conversations SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
+            (_now(), conversation_id),
+        )
+
+    # -- API keys: only their hash is stored ---------------------------------------------
+
+    def add_api_key(self, role: str, agent_id: str, key: str | None = None) -> str:
+        key = key or "bb_" + secrets.token_urlsafe(24)
+        self.conn.execute(
+            "INSERT INTO api_keys (id, key_hash, role, agent_id, created_at) VALUES (?,?,?,?,?)",
+            (uuid.uuid4().hex, _key_hash(key), role, agent_id, _now()),
+        )
+        return key
+
+    def key_identity(self, key: str) -> tuple[str, str] | None:
+        row = self.conn.execute(
+            "SELECT role, agent_id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
+            (_key_hash(key),),
+        ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]))
+
+    def count_keys(self, agent_id: str | None = None) -> int:
+        if agent_id is None:
+            row = self.conn.execute("SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL")
+        else:
+            row = self.conn.execute(
+                "SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL AND agent_id = ?",
+                (agent_id,),
+            )
+        return int(row.fetchone()[0])
+
+    # -- feedback and interaction events ---------------------------------------------------
+
+    def save_feedback(
+        self, answer_id: str, agent_id: str, rating: str, reason: str | None, comment: str | None
+    ) -> None:
+        """One current verdict per agent per answer; every change is kept in the history."""
+        now = _now()
+        with self._lock:
+            conn = self.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute(
+                    "INSERT INTO feedback VALUES (?,?,?,?,?,?) ON CONFLICT (answer_id, agent_id) "
+                    "DO UPDATE SET rating = excluded.rating, reason = excluded.reason, "
+                    "comment = excluded.comment, updated_at = excluded.updated_at",
+                    (answer_id, agent_id, rating, reason, comment, now),
+                )
+                conn.execute(
+                    "INSERT INTO feedback_history (answer_id, agent_id, rating, reason, comment, "
+                    "created_at) VALUES (?,?,?,?,?,?)",
+                    (answer_id, agent_id, rating, reason, comment, now),
+                )
+                conn.execute("COMMIT")
+            except Exception:
+                conn.execute("ROLLBACK")
+                raise
+
+    def feedback_for(self, answer_id: str) -> list[dict[str, object]]:
+        keys = ("agent_id", "rating", "reason", "comment", "updated_at")
+        rows = self.conn.execute(
+            "SELECT agent_id, rating, reason, comment, updated_at FROM feedback "
+            "WHERE answer_id = ?",
+            (answer_id,),
+        )
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def feedback_summary(self, period: str) -> list[dict[str, object]]:
+        width = {"day": 10, "month": 7, "year": 4}[period]
+        rows = self.conn.execute(
+            f"SELECT substr(updated_at, 1, {width}) AS p, rating, reason, COUNT(*) "
+            "FROM feedback GROUP BY p, rating, reason ORDER BY p"
+        )
+        summary: dict[str, dict[str, object]] = {}
+        for bucket, rating, reason, count in rows:
+            item = summary.setdefault(bucket, {"period": bucket, "up": 0, "down": 0, "reasons": {}})
+            item[rating] = int(item[rating]) + int(count)  # type: ignore[call-overload]
+            if reason:
+                reasons = item["reasons"]
+                assert isinstance(reasons, dict)
+                reasons[reason] = reasons.get(reason, 0) + int(count)
+        return list(summary.values())
+
+    def count_feedback(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM feedback_history").fetchone()[0])
+
+    def add_event(
+        self,
+        kind: str,
+        agent_id: str,
+        conversation_id: str | None,
+        answer_id: str | None,
+        chunk_id: str | None,
+        client_time: str | None,
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO events (kind, conversation_id, answer_id, chunk_id, agent_id, "
+            "client_time, created_at) VALUES (?,?,?,?,?,?,?)",
+            (kind, conversation_id, answer_id, chunk_id, agent_id, client_time, _now()),
+        )
+        if kind == "conversation_ended" and conversation_id:
+            self.end_conversation(conversation_id)
 
     def conversation_exists(self, conversation_id: str) -> bool:
         row = self.conn.execute(

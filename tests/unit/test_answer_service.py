@@ -3,6 +3,7 @@ follow-ups. The real model is exercised in tests/integration/test_answering_real
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -112,10 +113,11 @@ def test_store_uses_wal_and_named_migrations(settings: Settings) -> None:
     store = SqliteStore(settings.store_path)
     store.warm_up()
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert store.applied_migrations() == ["0001_conversations_turns_answers"]
+    names = ["0001_conversations_turns_answers", "0002_agents_feedback_events"]
+    assert store.applied_migrations() == names
     store.close()
     store.warm_up()  # migrating twice is a no-op
-    assert store.applied_migrations() == ["0001_conversations_turns_answers"]
+    assert store.applied_migrations() == names
 
 
 def test_exact_and_near_duplicate_questions_hit_the_cache(settings: Settings) -> None:
@@ -189,3 +191,17 @@ def test_prompt_is_a_versioned_template(settings: Settings, tmp_path: Path) -> N
     prompt = generator.prompts[0]
     assert prompt.count("[Einde]") == 2  # two few-shot examples
     assert "\nBronnen:\n[1] " in prompt and prompt.rstrip().endswith("Antwoord:")
+
+
+class _DownGenerator(FakeGenerator):
+    def stream(self, prompt: str, params: object) -> Iterator[str]:  # type: ignore[override]
+        from belbot.errors import ModelUnavailableError
+
+        raise ModelUnavailableError("Taalmodelserver onbereikbaar")
+        yield ""
+
+
+def test_unavailable_model_still_returns_the_quoted_sources(settings: Settings) -> None:
+    answer = make(settings, _DownGenerator()).ask(QUESTION)
+    assert answer.path == "extractive" and answer.path_reason.startswith("zonder samenvatting")
+    assert "2,44" in answer.text and answer.citations
