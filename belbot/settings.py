@@ -167,6 +167,19 @@ class StoreSettings(BaseModel):
     path: Path | None = Field(default=None, description="SQLite file; None = data_dir/belbot.db.")
 
 
+class ApiSettings(BaseModel):
+    host: str = Field(default="127.0.0.1", description="Loopback by default: not on the network.")
+    port: int = Field(default=8000, ge=1, le=65535)
+    production: bool = Field(
+        default=False,
+        description="Refuses to start without real keys or with the development key.",
+    )
+    max_queue: int = Field(
+        default=8, ge=0, le=1000, description="Requests waiting for the model; more get a 503."
+    )
+    queue_timeout_s: float = Field(default=60.0, gt=0, le=600)
+
+
 class LogSettings(BaseModel):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     json_format: bool = Field(default=True, description="JSON lines; False gives console output.")
@@ -194,6 +207,7 @@ class Settings(BaseSettings):
     answering: AnsweringSettings = AnsweringSettings()
     guardrails: GuardrailSettings = GuardrailSettings()
     store: StoreSettings = StoreSettings()
+    api: ApiSettings = ApiSettings()
     log: LogSettings = LogSettings()
 
     @property

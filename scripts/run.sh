@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Install, ingest the default corpus if it changed, then run the main job.
+# Install, ingest the default corpus if it changed, then serve the API and the side panel
+# on 127.0.0.1:8000.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 .venv/bin/belbot ingest
-.venv/bin/belbot search "Wat is de streefwaarde voor de bereikbaarheid van de BelastingTelefoon?"
+exec .venv/bin/belbot serve

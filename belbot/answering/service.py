@@ -108,6 +108,18 @@ class AnswerService:
         )
 
     @property
+    def prompt_version(self) -> str:
+        return self._template.version
+
+    @property
+    def retriever(self) -> Retriever:
+        return self._retriever
+
+    @property
+    def guardrails(self) -> GuardrailPipeline | None:
+        return self._guardrails
+
+    @property
     def store(self) -> SqliteStore | None:
         return self._store
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from belbot.cli import ask_cmd, eval_cmd, ingest_cmd, models_cmd, search_cmd
+from belbot.cli import ask_cmd, eval_cmd, ingest_cmd, models_cmd, search_cmd, serve_cmd
 from belbot.cli.context import CliState
 
 app = typer.Typer(
@@ -33,6 +33,7 @@ app.command("ingest")(ingest_cmd.ingest)
 app.command("search")(search_cmd.search)
 app.command("ask")(ask_cmd.ask)
 app.command("replay")(ask_cmd.replay)
+app.command("serve")(serve_cmd.serve)
 app.add_typer(eval_cmd.app, name="eval")
 app.add_typer(models_cmd.app, name="models")
 

@@ -1,0 +1,141 @@
+"""The app factory: FastAPI over the one AnswerService; routers stay thin, domain errors
+become one JSON shape {code, message} with a Dutch message."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from belbot import __version__
+from belbot.answering.factory import create_answer_service
+from belbot.answering.service import AnswerService
+from belbot.api import routes_ask, routes_feedback, routes_ops, routes_read
+from belbot.api.deps import AuthError, ForbiddenError, NotFoundError
+from belbot.api.gate import ModelGate, OverloadedError
+from belbot.api.metrics import Metrics
+from belbot.errors import (
+    BelbotError,
+    ConfigError,
+    IndexBusyError,
+    IndexNotFoundError,
+    InvalidInputError,
+    ModelUnavailableError,
+)
+from belbot.logs import get_logger
+from belbot.settings import PROJECT_ROOT, Settings
+
+log = get_logger(__name__)
+DEV_AGENT = "ontwikkelaar"
+_STATUS = {
+    InvalidInputError: 400,
+    AuthError: 401,
+    ForbiddenError: 403,
+    NotFoundError: 404,
+    IndexBusyError: 409,
+    OverloadedError: 503,
+    ModelUnavailableError: 503,
+    IndexNotFoundError: 503,
+}
+
+
+def _bootstrap_keys(app: FastAPI, settings: Settings) -> None:
+    store = app.state.store
+    if settings.api.production:
+        if store.count_keys() == 0 or store.count_keys(DEV_AGENT) > 0:
+            raise ConfigError(
+                "Productiemodus weigert te starten: maak eigen API-sleutels aan en trek de "
+                "ontwikkelsleutel in."
+            )
+        return
+    if store.count_keys() == 0:
+        key = store.add_api_key("admin", DEV_AGENT)
+        # Shown once; only its hash is stored.
+        sys.stderr.write(f"\nOntwikkelsleutel (eenmalig getoond, rol admin): {key}\n\n")
+
+
+def create_app(settings: Settings, service: AnswerService | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.service = service or create_answer_service(settings)
+        app.state.service.warm_up()
+        app.state.store = app.state.service.store
+        _bootstrap_keys(app, settings)
+        app.state.ready = True
+        log.info("api.ready", host=settings.api.host, port=settings.api.port)
+        yield
+        app.state.ready = False
+
+    app = FastAPI(
+        title="BelBot API",
+        version=__version__,
+        description="Dialoogondersteuning voor de BelastingTelefoon: antwoorden met bronnen.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.ready = False
+    app.state.gate = ModelGate(settings.api.max_queue, settings.api.queue_timeout_s)
+    app.state.metrics = Metrics()
+
+    @app.exception_handler(BelbotError)
+    async def _domain(_: Request, exc: BelbotError) -> JSONResponse:
+        status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 500)
+        headers = {"Retry-After": "5"} if status == 503 else None
+        if status == 500:
+            log.error("api.domain_error", code=exc.code)
+        return JSONResponse({"code": exc.code, "message": exc.message}, status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = ", ".join(".".join(str(p) for p in e["loc"][1:]) or "body" for e in exc.errors())
+        return JSONResponse(
+            {"code": "invalid_input", "message": f"Ongeldige invoer ({fields})."}, 422
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        messages = {404: "Niet gevonden.", 405: "Deze methode is hier niet toegestaan."}
+        message = messages.get(exc.status_code, "Verzoek niet verwerkt.")
+        return JSONResponse(
+            {"code": f"http_{exc.status_code}", "message": message}, exc.status_code
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.error("api.unexpected_error", error=type(exc).__name__)
+        return JSONResponse(
+            {
+                "code": "internal_error",
+                "message": "Er ging iets mis in BelBot. Probeer het opnieuw.",
+            },
+            500,
+        )
+
+    @app.middleware("http")
+    async def _measure(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "other")
+        app.state.metrics.requests.labels(path, str(response.status_code)).inc()
+        app.state.metrics.latency.labels(path).observe(time.perf_counter() - started)
+        return response
+
+    for router in (
+        routes_ask.router,
+        routes_read.router,
+        routes_feedback.router,
+        routes_ops.router,
+    ):
+        app.include_router(router)
+    app.mount("/", StaticFiles(directory=PROJECT_ROOT / "ui", html=True), name="ui")
+    return app

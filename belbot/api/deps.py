@@ -1,0 +1,91 @@
+"""Dependencies of the routers: the services on app.state and the caller's identity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from belbot.answering.service import AnswerService
+from belbot.api.gate import ModelGate
+from belbot.api.metrics import Metrics
+from belbot.errors import BelbotError
+from belbot.store.sqlite import SqliteStore
+
+
+class AuthError(BelbotError):
+    code = "unauthorized"
+
+
+class ForbiddenError(BelbotError):
+    code = "forbidden"
+
+
+class NotFoundError(BelbotError):
+    code = "not_found"
+
+
+@dataclass(frozen=True)
+class Identity:
+    role: str
+    agent_id: str
+
+    @property
+    def reads_all(self) -> bool:
+        return self.role in ("monitor", "admin")
+
+
+def _service(request: Request) -> AnswerService:
+    return request.app.state.service  # type: ignore[no-any-return]
+
+
+def _store(request: Request) -> SqliteStore:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+def _gate(request: Request) -> ModelGate:
+    return request.app.state.gate  # type: ignore[no-any-return]
+
+
+def _metrics(request: Request) -> Metrics:
+    return request.app.state.metrics  # type: ignore[no-any-return]
+
+
+def _identity(request: Request) -> Identity:
+    header = request.headers.get("authorization", "")
+    scheme, _, key = header.partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        raise AuthError("Geen API-sleutel meegegeven (Authorization: Bearer ...).")
+    found = _store(request).key_identity(key.strip())
+    if found is None:
+        raise AuthError("Onbekende of ingetrokken API-sleutel.")
+    return Identity(*found)
+
+
+def _admin(identity: Annotated[Identity, Depends(_identity)]) -> Identity:
+    if identity.role != "admin":
+        raise ForbiddenError("Alleen een beheerder mag dit doen.")
+    return identity
+
+
+def _monitor(identity: Annotated[Identity, Depends(_identity)]) -> Identity:
+    if not identity.reads_all:
+        raise ForbiddenError("Alleen kwaliteitsmonitors en beheerders zien dit overzicht.")
+    return identity
+
+
+ServiceDep = Annotated[AnswerService, Depends(_service)]
+StoreDep = Annotated[SqliteStore, Depends(_store)]
+GateDep = Annotated[ModelGate, Depends(_gate)]
+MetricsDep = Annotated[Metrics, Depends(_metrics)]
+IdentityDep = Annotated[Identity, Depends(_identity)]
+AdminDep = Annotated[Identity, Depends(_admin)]
+MonitorDep = Annotated[Identity, Depends(_monitor)]
+
+
+def check_conversation(store: SqliteStore, identity: Identity, conversation_id: str) -> None:
+    """An agent sees only their own conversations; an unknown ID is a 404 either way."""
+    owner = store.conversation_owner(conversation_id)
+    if owner is None or (not identity.reads_all and owner != identity.agent_id):
+        raise NotFoundError(f"Gesprek {conversation_id} bestaat niet.")
