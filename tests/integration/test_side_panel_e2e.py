@@ -92,7 +92,8 @@ def test_agent_asks_opens_a_source_and_gives_thumbs_down(server: tuple[str, str,
         page.get_by_role("button", name="Opslaan").click()
         question = page.get_by_label("Vraag van de beller")
         question.fill(
-            "Klant met bsn 111222333 vraagt: wat was de gemiddelde telefonische wachttijd bij BSR over 2024?"
+            "Klant met bsn 111222333 vraagt: wat was de gemiddelde telefonische wachttijd "
+            "bij BSR over 2024?"
         )
         question.press("Enter")
         turn = page.locator("article.turn").first
