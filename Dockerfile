@@ -32,6 +32,8 @@ RUN if [ -n "$PIP_CERT" ]; then export PIP_CERT; fi \
 RUN useradd --system --home /var/lib/belbot belbot \
     && chown -R belbot /var/lib/belbot /opt/belbot/models
 USER belbot
-# The HTTP service arrives with issue 4; until then the image answers searches.
+# Inside the container the service listens on all interfaces; publish it on the host's
+# loopback only (podman run -p 127.0.0.1:8000:8000 ...).
+EXPOSE 8000
 ENTRYPOINT ["belbot"]
-CMD ["search", "Wat is de streefwaarde voor de bereikbaarheid van de BelastingTelefoon?"]
+CMD ["serve", "--host", "0.0.0.0", "--port", "8000"]
