@@ -115,6 +115,13 @@ class AnswerService:
     def retriever(self) -> Retriever:
         return self._retriever
 
+    def use_retriever(self, retriever: Retriever) -> None:
+        """Switch to another index version (after re-ingestion); warmed before the switch so
+        no request waits on it, and a request in flight keeps the retriever it started with."""
+        retriever.warm_up()
+        _ = retriever.term_stats
+        self._retriever = retriever
+
     @property
     def guardrails(self) -> GuardrailPipeline | None:
         return self._guardrails

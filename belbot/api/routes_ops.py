@@ -9,6 +9,7 @@ from belbot.api.schemas import Health
 from belbot.embedding.factory import create_embedder
 from belbot.errors import BelbotError
 from belbot.index.builder import IndexBuilder
+from belbot.retrieval.service import open_retriever
 
 router = APIRouter(tags=["beheer"])
 
@@ -40,11 +41,13 @@ def metrics(metrics: MetricsDep) -> Response:
 
 @router.post("/v1/admin/reingest")
 def reingest(request: Request, service: ServiceDep, identity: AdminDep) -> dict[str, object]:
-    """Werk de index bij; de draaiende dienst gebruikt de nieuwe versie na een herstart."""
+    """Werk de index bij en schakel de draaiende dienst over op de nieuwe versie."""
     settings = request.app.state.settings
     report = IndexBuilder(settings, create_embedder(settings.embedding)).build()
     if not report.documents:
         raise BelbotError("Geen documenten geïndexeerd.")
+    if report.version_id != service.retriever.index.version_id:
+        service.use_retriever(open_retriever(settings, report.version_id, warm=False))
     return {
         "version_id": report.version_id,
         "changed": report.changed,

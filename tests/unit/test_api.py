@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -209,3 +210,23 @@ def test_production_mode_refuses_the_development_key(fake_settings: Settings) ->
     app = create_app(settings, create_answer_service(settings))
     with pytest.raises(ConfigError), TestClient(app):
         pass
+
+
+def test_admin_reingest_switches_the_running_service(
+    fake_settings: Settings, small_corpus: Path
+) -> None:
+    IndexBuilder(fake_settings, FakeEmbedder()).build()
+    settings = fake_settings.model_copy(
+        update={"llm": fake_settings.llm.model_copy(update={"backend": "fake"})}
+    )
+    app = create_app(settings, create_answer_service(settings))
+    with TestClient(app) as client:
+        admin = {"Authorization": f"Bearer {app.state.store.add_api_key('admin', 'beheer')}"}
+        before = client.get("/readyz").json()["index_version"]
+        (small_corpus / "nieuw.md").write_text(
+            "# Nieuw\n\nDe loketten sluiten om 17 uur.\n", "utf-8"
+        )
+        report = client.post("/v1/admin/reingest", headers=admin).json()
+        assert report["changed"] and report["documents"] == 3
+        after = client.get("/readyz").json()["index_version"]
+        assert after == report["version_id"] != before
