@@ -16,6 +16,10 @@ from belbot.guardrails.types import Finding, PiiKind
 
 
 class Detector(Protocol):
+    @property
+    def kinds(self) -> frozenset[str]:
+        """The kinds of personal data this detector can report."""
+
     def find(self, text: str) -> list[Finding]: ...
 
 
@@ -29,6 +33,10 @@ class RegexDetector:
     pattern: re.Pattern[str]
     group: int = 0
 
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset({self.kind})
+
     def find(self, text: str) -> list[Finding]:
         return [
             Finding(self.kind, m.start(self.group), m.end(self.group))
@@ -37,6 +45,8 @@ class RegexDetector:
 
 
 class BsnDetector:
+    kinds = frozenset({"BSN"})
+
     # 9 digits, optionally grouped by spaces, dots or dashes (also 8 digits: a leading 0 lost).
     _CANDIDATE = re.compile(r"(?<![\w.,-])(?:\d[ .\-]?){7,8}\d(?![\w]|[.,-]\d)")
 
@@ -52,6 +62,8 @@ class BsnDetector:
 
 
 class IbanDetector:
+    kinds = frozenset({"IBAN"})
+
     _CANDIDATE = re.compile(
         r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,7}"
         r"(?:[ ]?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])"
@@ -78,6 +90,8 @@ class IbanDetector:
 class PhoneDetector:
     """phonenumbers' VALID matcher, plus a fallback for numbers in unallocated ranges that are
     still clearly phone numbers (start with 0, +31 or 0031 and have 10 digits)."""
+
+    kinds = frozenset({"TELEFOON"})
 
     _FALLBACK = re.compile(
         r"(?<![\w+])(?:\+31|0031|0)[ \-]?(?:\(0\))?[ \-]?(?:\d[ \-]?){8}\d(?!\w)"
@@ -147,11 +161,15 @@ _LAAN_VAN = re.compile(
 
 
 class BirthDateDetector:
+    kinds = frozenset({"GEBOORTEDATUM"})
+
     def find(self, text: str) -> list[Finding]:
         return [Finding("GEBOORTEDATUM", m.start(1), m.end(1)) for m in _BIRTH_DATE.finditer(text)]
 
 
 class AddressDetector:
+    kinds = frozenset({"ADRES"})
+
     def find(self, text: str) -> list[Finding]:
         found = [Finding("ADRES", m.start(), m.end()) for m in _ADDRESS.finditer(text)]
         found += [Finding("ADRES", m.start(), m.end()) for m in _LAAN_VAN.finditer(text)]
@@ -198,6 +216,8 @@ class CueNameDetector:
     lower case ("klant jan de vries") it counts only when ``known_name`` recognises the first
     word as a first name or surname (deduce's lookup lists), so "klant goed" is no name."""
 
+    kinds = frozenset({"NAAM"})
+
     def __init__(self, known_name: Callable[[str], bool] | None = None) -> None:
         self._known = known_name
 
@@ -241,6 +261,8 @@ def _is_particle(word: str) -> bool:
 class DeduceDetector:
     """Names and places from `deduce`; its number and date tags are not used (they would
     remove amounts and dates the fiscal question needs)."""
+
+    kinds = frozenset({"NAAM", "ADRES"})
 
     def __init__(self, allow: list[str], cache_path: str | None = None) -> None:
         self._allow = {a.lower() for a in allow}

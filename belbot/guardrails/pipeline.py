@@ -182,18 +182,17 @@ class GuardrailPipeline:
 
     # -- personal data ---------------------------------------------------------------------
 
-    def findings(self, text: str) -> list[Finding]:
+    def findings(self, text: str, kinds: set[str] | None = None) -> list[Finding]:
+        """Findings of every detector, or only of those that can report ``kinds``."""
         found: list[Finding] = []
         for detector in self._detectors:
-            found.extend(detector.find(text))
+            if kinds is None or detector.kinds & kinds:
+                found.extend(f for f in detector.find(text) if kinds is None or f.kind in kinds)
         allowed = {name.lower() for name in self._policy.allow_names}
         return [f for f in found if text[f.start : f.end].lower() not in allowed]
 
     def redact(self, text: str, kinds: set[str] | None = None) -> tuple[str, list[Redaction]]:
-        findings = self.findings(text)
-        if kinds is not None:
-            findings = [f for f in findings if f.kind in kinds]
-        return redact(text, findings)
+        return redact(text, self.findings(text, kinds))
 
     # -- injection and scope ----------------------------------------------------------------
 
