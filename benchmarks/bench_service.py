@@ -14,11 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -27,12 +23,6 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class _Round:
@@ -80,6 +70,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--per-client", type=int, default=4)
     args = parser.parse_args()
+    from belbot.api.local_server import running_server
     from belbot.settings import load_settings
     from belbot.store.sqlite import SqliteStore
 
@@ -90,22 +81,11 @@ def main() -> None:
         store = SqliteStore(store_path)
         key = store.add_api_key("agent", "bench")
         store.close()
-        port = _free_port()
-        env = dict(os.environ, BELBOT_STORE__PATH=str(store_path),
-                   BELBOT_PATHS__DATA_DIR=str(settings.paths.data_dir))  # fmt: skip
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "belbot.cli", "serve", "--port", str(port)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(240):
-                try:
-                    if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.5)
+        env = {
+            "BELBOT_STORE__PATH": str(store_path),
+            "BELBOT_PATHS__DATA_DIR": str(settings.paths.data_dir),
+        }
+        with running_server(env, timeout_s=240) as base:
             headers = {"Authorization": f"Bearer {key}"}
             posted = 0
             offset = 0
@@ -128,9 +108,6 @@ def main() -> None:
                     f"{done / wall:.2f} req/s; latency p50 {median:.2f} s, p95 {p95:.2f} s; "
                     f"503 (retried) {run.overloads}; failed {run.failures}"
                 )
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
         stored = SqliteStore(store_path)
         count = stored.count_feedback()
         verdict = "equal" if count == posted else "MISMATCH"

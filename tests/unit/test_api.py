@@ -21,16 +21,9 @@ QUESTION = "Wat was de gemiddelde telefonische wachttijd bij BSR over 2024?"
 
 
 @pytest.fixture
-def client(fake_settings: Settings) -> Iterator[TestClient]:
-    IndexBuilder(fake_settings, FakeEmbedder()).build()
-    settings = fake_settings.model_copy(
-        update={
-            "llm": fake_settings.llm.model_copy(update={"backend": "fake"}),
-            "answering": fake_settings.answering.model_copy(
-                update={"dense_weight": 0.0, "answer_threshold": 0.4}
-            ),
-        }
-    )
+def client(fake_stack_settings: Settings) -> Iterator[TestClient]:
+    settings = fake_stack_settings
+    IndexBuilder(settings, FakeEmbedder()).build()
     app = create_app(settings, create_answer_service(settings))
     with TestClient(app) as test_client:
         store = app.state.store
@@ -197,15 +190,12 @@ def test_overload_is_a_clear_503(client: TestClient) -> None:
     assert response.json()["code"] == "overloaded"
 
 
-def test_production_mode_refuses_the_development_key(fake_settings: Settings) -> None:
+def test_production_mode_refuses_the_development_key(fake_stack_settings: Settings) -> None:
     from belbot.errors import ConfigError
 
-    IndexBuilder(fake_settings, FakeEmbedder()).build()
-    settings = fake_settings.model_copy(
-        update={
-            "llm": fake_settings.llm.model_copy(update={"backend": "fake"}),
-            "api": fake_settings.api.model_copy(update={"production": True}),
-        }
+    IndexBuilder(fake_stack_settings, FakeEmbedder()).build()
+    settings = fake_stack_settings.model_copy(
+        update={"api": fake_stack_settings.api.model_copy(update={"production": True})}
     )
     app = create_app(settings, create_answer_service(settings))
     with pytest.raises(ConfigError), TestClient(app):
@@ -213,12 +203,10 @@ def test_production_mode_refuses_the_development_key(fake_settings: Settings) ->
 
 
 def test_admin_reingest_switches_the_running_service(
-    fake_settings: Settings, small_corpus: Path
+    fake_stack_settings: Settings, small_corpus: Path
 ) -> None:
-    IndexBuilder(fake_settings, FakeEmbedder()).build()
-    settings = fake_settings.model_copy(
-        update={"llm": fake_settings.llm.model_copy(update={"backend": "fake"})}
-    )
+    settings = fake_stack_settings
+    IndexBuilder(settings, FakeEmbedder()).build()
     app = create_app(settings, create_answer_service(settings))
     with TestClient(app) as client:
         admin = {"Authorization": f"Bearer {app.state.store.add_api_key('admin', 'beheer')}"}

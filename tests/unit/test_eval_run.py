@@ -33,16 +33,9 @@ def write(path: Path, lines: list[str]) -> Path:
 
 
 @pytest.fixture
-def service(fake_settings: Settings) -> object:
-    IndexBuilder(fake_settings, FakeEmbedder()).build()
-    settings = fake_settings.model_copy(
-        update={
-            "llm": fake_settings.llm.model_copy(update={"backend": "fake"}),
-            "answering": fake_settings.answering.model_copy(
-                update={"dense_weight": 0.0, "answer_threshold": 0.4}
-            ),
-        }
-    )
+def service(fake_stack_settings: Settings) -> object:
+    settings = fake_stack_settings
+    IndexBuilder(settings, FakeEmbedder()).build()
     answer_service = create_answer_service(settings)
     answer_service.warm_up()
     return answer_service
