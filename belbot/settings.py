@@ -190,6 +190,36 @@ class LogSettings(BaseModel):
     )
 
 
+class JudgeSettings(BaseModel):
+    """The local judge model for the ragas metrics (evaluation only, never in the answer path)."""
+
+    backend: Literal["llama-cpp", "openai-compatible", "fake"] = Field(
+        default="llama-cpp",
+        description="In-process GGUF, an OpenAI-compatible server, or the lexical test judge.",
+    )
+    gguf_path: Path | None = Field(
+        default=None, description="Judge GGUF; empty means the answering model (llm.gguf_path)."
+    )
+    server_url: str = Field(default="http://127.0.0.1:8082/v1", description="OpenAI-compatible.")
+    server_model: str = Field(default="local-judge", description="Model name sent to the server.")
+    api_key: str = Field(default="none", description="Bearer token for the server.")
+    n_ctx: int = Field(default=8192, ge=1024, le=131072)
+    max_tokens: int = Field(default=512, ge=16, le=4096, description="Per judge call.")
+    timeout_s: float = Field(
+        default=90.0, gt=0, le=1800, description="Per judge call; a call past it is a failure."
+    )
+
+
+class EvaluationSettings(BaseModel):
+    judge: JudgeSettings = JudgeSettings()
+    ragas_metrics: list[
+        Literal["faithfulness", "answer_relevancy", "context_precision", "context_recall"]
+    ] = Field(
+        default=["faithfulness", "answer_relevancy", "context_precision", "context_recall"],
+        description="Ragas metrics computed by `belbot eval run`.",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="BELBOT_",
@@ -209,6 +239,7 @@ class Settings(BaseSettings):
     store: StoreSettings = StoreSettings()
     api: ApiSettings = ApiSettings()
     log: LogSettings = LogSettings()
+    evaluation: EvaluationSettings = EvaluationSettings()
 
     @property
     def store_path(self) -> Path:

@@ -58,8 +58,8 @@ def main() -> None:
         gold = [p for p in passages if any(q in normalise_ws(p.chunk.text) for q in quotes)]
         other = [p for p in passages if p not in gold]
         if gold and other:
-            supported.append(support(stats, case.expected, gold[0].chunk.text))
-            unsupported.append(support(stats, case.expected, other[0].chunk.text))
+            supported.append(support(stats, case.gold_answer, gold[0].chunk.text))
+            unsupported.append(support(stats, case.gold_answer, other[0].chunk.text))
     for case in unanswerable:
         evidence = evidence_for(case.question)
         year_ok = "jaartal" not in evidence.reason

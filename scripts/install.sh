@@ -17,7 +17,7 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
   .venv/bin/python -m pip install -q "torch==2.13.0"
   # llama-cpp-python compiles from source here (5-7 minutes on 2 cores) the first time.
   CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} \
-    .venv/bin/python -m pip install -q -e '.[dev]'
+    .venv/bin/python -m pip install -q -e '.[dev,eval]'
   # deduce builds its Dutch name lookup tables (about 80 s) inside its package on first use.
   .venv/bin/python -c "from deduce import Deduce; Deduce()" >/dev/null 2>&1
   echo "$want" >"$stamp"

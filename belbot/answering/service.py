@@ -44,6 +44,10 @@ REFUSAL_TEXT = (
 )
 MAX_QUESTION_CHARS = 2000
 UNAVAILABLE_REASON = "zonder samenvatting: het taalmodel is niet beschikbaar"
+# Reasons recorded with a path; the operational report counts answers by them.
+LLM_OFF_REASON = "taalmodel uitgeschakeld"
+REJECTED_REASON = "modelantwoord afgekeurd: "
+GUARDRAIL_REASON = "guardrail: "
 
 
 @dataclass
@@ -58,6 +62,10 @@ class _Draft:
 
 def _ms(start: float) -> float:
     return round((time.perf_counter() - start) * 1000, 2)
+
+
+def _cpu_ms(start: float) -> float:
+    return round((time.process_time() - start) * 1000, 2)
 
 
 def _citation(marker: int, passage: Passage) -> Citation:
@@ -110,6 +118,14 @@ class AnswerService:
     @property
     def prompt_version(self) -> str:
         return self._template.version
+
+    @property
+    def evidence_passages(self) -> int:
+        return self._settings.passages
+
+    @property
+    def support_threshold(self) -> float:
+        return self._settings.support_threshold
 
     @property
     def retriever(self) -> Retriever:
@@ -264,7 +280,7 @@ class AnswerService:
             ),
             text=inspection.message,
             path="refused",
-            path_reason=f"guardrail: {inspection.category}",
+            path_reason=f"{GUARDRAIL_REASON}{inspection.category}",
             citations=[],
             verdicts=[Verdict(check=f"guardrail_{inspection.category}", passed=False)],
             timings=Timings(),
@@ -317,6 +333,10 @@ class AnswerService:
         inspection: InputInspection | None = None,
     ) -> Iterator[str | _Draft]:
         started = time.perf_counter()
+        # Process CPU time, the cost measure: it counts llama.cpp's worker threads, which
+        # thread_time would miss, but also whatever concurrent requests burn meanwhile, so
+        # under load it overstates one answer. A model behind an HTTP server is not counted.
+        cpu_started = time.process_time()
         timings = Timings()
         query, follow_up = resolve(retrieval_text(question), history)
 
@@ -357,6 +377,7 @@ class AnswerService:
         base = self._base(question, query, request_id, conversation_id, turn, passages, inspection)
         if not evidence.answerable:
             timings.total_ms = _ms(started)
+            timings.cpu_ms = _cpu_ms(cpu_started)
             answer = Answer(
                 **base,
                 text=REFUSAL_TEXT,
@@ -432,10 +453,9 @@ class AnswerService:
             reason = (
                 UNAVAILABLE_REASON
                 if unavailable
-                else "taalmodel uitgeschakeld"
+                else LLM_OFF_REASON
                 if generated_text is None
-                else "modelantwoord afgekeurd: "
-                + ", ".join(v.check for v in verdicts if not v.passed)
+                else REJECTED_REASON + ", ".join(v.check for v in verdicts if not v.passed)
             )
             # The extractive answer is checked by the same rules; it quotes, so it passes.
             t0 = time.perf_counter()
@@ -457,6 +477,7 @@ class AnswerService:
                 )
             )
         timings.total_ms = _ms(started)
+        timings.cpu_ms = _cpu_ms(cpu_started)
         answer = Answer(
             **base,
             text=text,

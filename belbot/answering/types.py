@@ -87,6 +87,11 @@ class Timings(BaseModel):
     generation_ms: float = 0.0
     verification_ms: float = 0.0
     total_ms: float = 0.0
+    cpu_ms: float = Field(
+        default=0.0,
+        description="Process CPU time over the same span as total_ms (all threads, in-process "
+        "model included); absent in records from before it was measured.",
+    )
 
 
 class ModelInfo(BaseModel):

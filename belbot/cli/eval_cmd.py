@@ -10,7 +10,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from belbot.cli.context import CliState, console, domain_errors, err_console
+from belbot.cli.context import CliState, console, domain_errors
+from belbot.cli.eval_ops import ops
+from belbot.cli.eval_run import compare, run
 from belbot.evaluation.retrieval_eval import MRR_DEPTH, evaluate_retrieval
 from belbot.evaluation.testset import load_testset
 from belbot.retrieval.retriever import Mode
@@ -18,6 +20,9 @@ from belbot.retrieval.service import open_retriever
 from belbot.settings import Settings
 
 app = typer.Typer(help="Evaluaties op geannoteerde testsets.", no_args_is_help=True)
+app.command("run")(run)
+app.command("compare")(compare)
+app.command("ops")(ops)
 
 
 def _write_json(path: Path, payload: object) -> None:
@@ -160,42 +165,3 @@ def guardrails(
     if output is not None:
         payload = {"summary": report.summary, "cases": report.rows}
         _write_json(output, payload)
-
-
-@app.command("run")
-def run(
-    ctx: typer.Context,
-    testsets: Annotated[list[Path], typer.Option("--testset", help="JSON Lines-testset(s).")],
-    out: Annotated[Path, typer.Option("--out", help="Map voor report.json/html en items.jsonl.")],
-    repeat: Annotated[
-        int, typer.Option(min=1, max=20, help="Elke vraag N keer (consistentie).")
-    ] = 1,
-    resume: Annotated[bool, typer.Option(help="Ga verder waar een afgebroken run stopte.")] = False,
-    use_llm: Annotated[bool, typer.Option("--llm/--no-llm", help="Taalmodel gebruiken.")] = True,
-) -> None:
-    """Alle vragen door de echte keten; deterministische metrieken en consistentie."""
-    import tempfile
-
-    from rich.progress import Progress
-
-    from belbot.answering.factory import create_answer_service
-    from belbot.evaluation.run import load_cases_lenient, run_evaluation
-
-    state: CliState = ctx.obj
-    settings = state.settings()
-    with domain_errors(), tempfile.TemporaryDirectory() as tmp:
-        for path in testsets:
-            if not path.is_file():
-                from belbot.errors import InvalidInputError
-
-                raise InvalidInputError(f"Testset niet gevonden: {path}")
-        cases, problems = load_cases_lenient(testsets)
-        for problem in problems:
-            err_console.print(f"[yellow]Overgeslagen:[/yellow] {problem}")
-        service = create_answer_service(_scratch(settings, tmp, use_llm))
-        service.warm_up()
-        with Progress(console=err_console) as bar:
-            task = bar.add_task("Evalueren", total=len(cases))
-            report = run_evaluation(service, cases, out, repeat, resume, lambda: bar.advance(task))
-    console.print_json(json.dumps(report["sets"].get("all", {}), ensure_ascii=False))
-    console.print(f"Rapport: {out / 'report.html'} ({report['run_seconds']} s)")

@@ -37,7 +37,7 @@ class CaseResult:
 
     @property
     def answerable(self) -> bool:
-        return self.case.set != "unanswerable"
+        return not self.case.expects_refusal
 
     @property
     def refused(self) -> bool:

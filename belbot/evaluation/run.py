@@ -1,240 +1,212 @@
-"""`belbot eval run`: every question through the real pipeline, with the deterministic metrics
-and the committee's consistency measure, written as items.jsonl, report.json and report.html.
+"""`belbot eval run`: every question through the real pipeline (guardrails, retrieval,
+answering), with the deterministic metrics, the ragas metrics on a chosen share of the items and
+the committee's consistency measures, written as items.jsonl, report.json and report.html.
 
-Judge-based (ragas) metrics are not part of this module yet: see the README."""
+items.jsonl is appended and flushed one finished item at a time, so an interrupted run resumes
+(``resume=True``) without recomputing what it has; the report is computed from the items."""
 
 from __future__ import annotations
 
-import html
-import itertools
+import hashlib
 import json
-import statistics
+import platform
 import time
-from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from belbot.answering.numbers import numbers_in
 from belbot.answering.service import AnswerService
 from belbot.answering.types import Answer
-from belbot.answering.verify import markers_in
-from belbot.evaluation.answer_eval import fact_present
-from belbot.evaluation.retrieval_eval import first_hit_rank, normalise_ws
+from belbot.evaluation.consistency import paraphrase_consistency
+from belbot.evaluation.metrics import consistency, item_metrics, item_path
+from belbot.evaluation.ragas_eval import RagasInput, RagasScorer
+from belbot.evaluation.report import aggregate, render_html
 from belbot.evaluation.testset import TestCase
 from belbot.logs import get_logger
 
 log = get_logger(__name__)
 
-
-def load_cases_lenient(paths: list[Path]) -> tuple[list[TestCase], list[str]]:
-    """Cases from JSON Lines files; a malformed line is reported with its number and skipped."""
-    cases: list[TestCase] = []
-    problems: list[str] = []
-    for path in paths:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                cases.append(TestCase.model_validate(json.loads(line)))
-            except ValueError as exc:
-                problems.append(f"{path.name} regel {number}: {str(exc).splitlines()[0]}")
-    return cases, problems
+ITEMS = "items.jsonl"
 
 
-def expects_refusal(case: TestCase) -> bool:
-    return (
-        case.set == "unanswerable"
-        or case.expected.strip().lower() in ("refuse", "weiger")
-        or (not case.gold_quotes and not case.key_facts)
-    )
+@dataclass
+class RunOptions:
+    repeat: int = 1
+    resume: bool = False
+    # Ragas per set: N evenly spaced answerable items; 0 = none, -1 = every item.
+    ragas_per_set: int = 0
+    testset_files: list[Path] = field(default_factory=list)
+    extra_config: dict[str, Any] = field(default_factory=dict)
 
 
-def item_metrics(case: TestCase, answer: Answer, chunk_text: dict[str, str]) -> dict[str, Any]:
-    refused = answer.path == "refused"
-    cited = [c for c in answer.citations if c.marker in markers_in(answer.text)]
-    cited_text = " ".join(c.text for c in cited)
-    retrieved_texts = [chunk_text.get(r.chunk_id, "") for r in answer.retrieval]
-    rank = first_hit_rank(retrieved_texts, case.gold_quotes) if case.gold_quotes else None
-    quotes = [normalise_ws(q) for q in case.gold_quotes]
+def ragas_selection(cases: list[TestCase], per_set: int) -> set[str]:
+    """Which items get the (slow) judge metrics: evenly spaced answerable items of each set, so
+    a sample covers every document rather than the first few lines of a file."""
+    if per_set < 0:
+        return {case.id for case in cases}
+    chosen: set[str] = set()
+    by_set: dict[str, list[TestCase]] = {}
+    for case in cases:
+        if not case.expects_refusal:
+            by_set.setdefault(case.set, []).append(case)
+    for group in by_set.values():
+        take = min(per_set, len(group))
+        chosen.update(group[(i * len(group)) // take].id for i in range(take))
+    return chosen
+
+
+def _read_items(path: Path) -> dict[str, dict[str, Any]]:
+    """Finished items of an earlier run; a last line cut off by the interruption is dropped."""
+    done: dict[str, dict[str, Any]] = {}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for line in lines:
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError:
+            log.warning("eval_resume_skipped_partial_line", length=len(line))
+            continue
+        done[item["id"]] = item
+    return done
+
+
+def _rewrite_items(path: Path, items: list[dict[str, Any]]) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), "utf-8")
+    tmp.replace(path)
+
+
+class Evaluator:
+    def __init__(self, service: AnswerService, scorer: RagasScorer | None = None) -> None:
+        self.service = service
+        self.scorer = scorer
+        index = service.retriever.index
+        self._chunk_text = {c.chunk_id: c.text for c in index.chunks}
+        self._chunk_doc = {c.chunk_id: index.documents[c.doc_id].file_name for c in index.chunks}
+
+    def _embed(self, texts: list[str]) -> Any:
+        return self.service.retriever.embedder.embed_passages(texts)
+
+    def evaluate(self, case: TestCase, repeat: int, with_ragas: bool) -> dict[str, Any]:
+        answers = [self.service.ask(case.question, use_cache=False) for _ in range(repeat)]
+        answer = answers[0]
+        texts = [a.text for a in answers]
+        retrieved: list[dict[str, Any]] = [
+            {
+                "chunk_id": r.chunk_id,
+                "document": self._chunk_doc.get(r.chunk_id, ""),
+                "text": self._chunk_text.get(r.chunk_id, ""),
+                "score": r.score,
+            }
+            for r in answer.retrieval
+        ]
+        path = item_path(answer)
+        item: dict[str, Any] = {
+            "id": case.id,
+            "set": case.set,
+            "question": case.question,
+            "expected": case.expected,
+            "paraphrase_of": case.paraphrase_of,
+            "answer": answer.text,
+            "path": path,
+            "path_reason": answer.path_reason,
+            "sources": [
+                {"chunk_id": c.chunk_id, "document": c.file_name, "title": c.title, "text": c.text}
+                for c in answer.citations
+            ],
+            "retrieved": retrieved,
+            "latency_ms": answer.timings.total_ms,
+            "timings": answer.timings.model_dump(),
+            **item_metrics(
+                case,
+                answer,
+                [r["text"] for r in retrieved],
+                self.service.retriever.term_stats,
+                self.service.support_threshold,
+            ),
+            "consistency": consistency(texts, self._embed(texts)),
+        }
+        if with_ragas and self.scorer is not None:
+            item.update(self.scorer.score(self._ragas_input(case, answer, path, retrieved)))
+        return item
+
+    def _ragas_input(
+        self, case: TestCase, answer: Answer, path: str, retrieved: list[dict[str, Any]]
+    ) -> RagasInput:
+        passages = self.service.evidence_passages
+        return RagasInput(
+            question=case.question,
+            answer=answer.text,
+            contexts=[r["text"] for r in retrieved[:passages] if r["text"]],
+            reference=case.gold_answer,
+            shown=path not in ("refused", "blocked"),
+            answerable=not case.expects_refusal,
+        )
+
+
+def _file_sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def configuration(service: AnswerService, options: RunOptions, judge: str | None) -> dict[str, Any]:
+    index = service.retriever.index
     return {
-        "has_gold": bool(case.gold_quotes),
-        "refused": refused,
-        "refusal_correct": refused == expects_refusal(case),
-        "key_fact_recall": (
-            sum(fact_present(f, answer.text) for f in case.key_facts) / len(case.key_facts)
-            if case.key_facts and not refused
-            else None
-        ),
-        "gold_rank": rank,
-        "citation_precision": (
-            sum(any(q in normalise_ws(c.text) for q in quotes) for c in cited) / len(cited)
-            if cited and quotes
-            else None
-        ),
-        "numbers_in_sources": (
-            numbers_in(answer.text) <= numbers_in(cited_text) if not refused else None
-        ),
-        "source_transparency": _supported_share(answer) if not refused else None,
-        "pii_leaks": sum(value in answer.model_dump_json() for value in case.pii),
-    }
-
-
-def _supported_share(answer: Answer) -> float:
-    checks = [v for v in answer.verdicts if v.check.endswith("sentences_supported")]
-    return 1.0 if checks and checks[-1].passed else 0.0
-
-
-def consistency(texts: list[str], vectors: np.ndarray) -> dict[str, float]:
-    pairs = list(itertools.combinations(range(len(texts)), 2))
-    if not pairs:
-        return {"exact_match": 1.0, "mean_cosine": 1.0}
-    return {
-        "exact_match": sum(texts[a] == texts[b] for a, b in pairs) / len(pairs),
-        "mean_cosine": float(np.mean([float(vectors[a] @ vectors[b]) for a, b in pairs])),
+        "index_version": index.version_id,
+        "embedder": index.manifest.embedder.model_dump(),
+        "model": service.model_info.model_dump(),
+        "prompt_version": service.prompt_version,
+        "policy_version": service.guardrails.policy_version if service.guardrails else "",
+        "judge": judge or "",
+        "testsets": {str(p): _file_sha(p) for p in options.testset_files if p.is_file()},
+        "repeat": options.repeat,
+        "ragas_per_set": options.ragas_per_set,
+        "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
+        **options.extra_config,
     }
 
 
 def run_evaluation(
-    service: AnswerService,
+    evaluator: Evaluator,
     cases: list[TestCase],
     out_dir: Path,
-    repeat: int = 1,
-    resume: bool = False,
-    progress: Any = None,
+    options: RunOptions,
+    judge: str | None = None,
+    across_agents: dict[str, Any] | None = None,
+    progress: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    items_path = out_dir / "items.jsonl"
-    done: dict[str, dict[str, Any]] = {}
-    if resume and items_path.exists():
-        for line in items_path.read_text(encoding="utf-8").splitlines():
-            item = json.loads(line)
-            done[item["id"]] = item
+    items_path = out_dir / ITEMS
+    done = _read_items(items_path) if options.resume and items_path.exists() else {}
+    if done:
+        # Keep only whole items of this test set, then continue appending after them.
+        _rewrite_items(items_path, [done[c.id] for c in cases if c.id in done])
     elif items_path.exists():
         items_path.unlink()
-    index = service.retriever.index
-    chunk_text = {c.chunk_id: c.text for c in index.chunks}
-    chunk_doc = {c.chunk_id: index.documents[c.doc_id].file_name for c in index.chunks}
+    selected = ragas_selection(cases, options.ragas_per_set) if evaluator.scorer else set()
+    started_at = datetime.now(UTC)
     started = time.perf_counter()
     with items_path.open("a", encoding="utf-8") as handle:
         for case in cases:
-            if case.id in done:
-                if progress:
-                    progress()
-                continue
-            answers = [service.ask(case.question, use_cache=False) for _ in range(repeat)]
-            answer = answers[0]
-            texts = [a.text for a in answers]
-            vectors = service.retriever.embedder.embed_passages(texts)
-            item = {
-                "id": case.id,
-                "set": case.set,
-                "question": case.question,
-                "expected": "refuse" if expects_refusal(case) else "answer",
-                "answer": answer.text,
-                "path": answer.path,
-                "path_reason": answer.path_reason,
-                "sources": [
-                    {
-                        "chunk_id": c.chunk_id,
-                        "document": c.file_name,
-                        "title": c.title,
-                        "text": c.text,
-                    }
-                    for c in answer.citations
-                ],
-                "retrieved": [
-                    {
-                        "chunk_id": r.chunk_id,
-                        "document": chunk_doc.get(r.chunk_id, ""),
-                        "text": chunk_text.get(r.chunk_id, ""),
-                        "score": r.score,
-                    }
-                    for r in answer.retrieval
-                ],
-                "latency_ms": answer.timings.total_ms,
-                **item_metrics(case, answer, chunk_text),
-                "consistency": consistency(texts, vectors),
-            }
-            # One line per finished item, flushed: an interrupted run resumes from here.
-            handle.write(json.dumps(item, ensure_ascii=False) + "\n")
-            handle.flush()
-            done[case.id] = item
+            if case.id not in done:
+                item = evaluator.evaluate(case, options.repeat, case.id in selected)
+                handle.write(json.dumps(item, ensure_ascii=False) + "\n")
+                handle.flush()
+                done[case.id] = item
+                log.info("eval_item", id=case.id, path=item["path"], ms=item["latency_ms"])
             if progress:
                 progress()
     items = [done[c.id] for c in cases if c.id in done]
+    paraphrases = paraphrase_consistency(items, evaluator._embed)
     report = {
+        "started_at": started_at.isoformat(timespec="seconds"),
         "run_seconds": round(time.perf_counter() - started, 1),
-        "repeat": repeat,
-        "configuration": {
-            "index_version": index.version_id,
-            "embedder": index.manifest.embedder.model_dump(),
-            "model": service.model_info.model_dump(),
-            "prompt_version": service.prompt_version,
-            "policy_version": service.guardrails.policy_version if service.guardrails else "",
-        },
-        "sets": aggregate(items),
+        "resumed_items": sum(1 for c in cases if c.id in done) - len(items) + len(done),
+        "configuration": configuration(evaluator.service, options, judge),
+        "sets": aggregate(items, paraphrases),
+        "paraphrase_pairs": paraphrases,
+        "consistency_across_agents": across_agents or {"questions": 0},
     }
     (out_dir / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), "utf-8")
-    (out_dir / "report.html").write_text(render_html(report), encoding="utf-8")
+    (out_dir / "report.html").write_text(render_html(report, items), encoding="utf-8")
     return report
-
-
-def _mean(values: list[Any]) -> float | None:
-    present = [float(v) for v in values if v is not None]
-    return round(statistics.fmean(present), 4) if present else None
-
-
-def aggregate(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for item in items:
-        groups[item["set"]].append(item)
-        groups["all"].append(item)
-    result = {}
-    for name, group in sorted(groups.items()):
-        ranks = [i["gold_rank"] for i in group if i["has_gold"]]
-        latencies = [i["latency_ms"] for i in group]
-        result[name] = {
-            "n": len(group),
-            "answered_correctly": _mean(
-                [i["key_fact_recall"] == 1.0 if i["expected"] == "answer" else None for i in group]
-            ),
-            "key_fact_recall": _mean([i["key_fact_recall"] for i in group]),
-            "refusal_accuracy": _mean([i["refusal_correct"] for i in group]),
-            "recall_at_5": _mean([r is not None and r <= 5 for r in ranks]),
-            "citation_precision": _mean([i["citation_precision"] for i in group]),
-            "numbers_in_sources": _mean([i["numbers_in_sources"] for i in group]),
-            "source_transparency": _mean([i["source_transparency"] for i in group]),
-            "consistency_exact": _mean([i["consistency"]["exact_match"] for i in group]),
-            "consistency_cosine": _mean([i["consistency"]["mean_cosine"] for i in group]),
-            "pii_leaks": sum(i["pii_leaks"] for i in group),
-            "latency_p50_ms": round(statistics.median(latencies), 1),
-            "latency_p95_ms": round(
-                statistics.quantiles(latencies, n=20)[18] if len(latencies) > 1 else latencies[0], 1
-            ),
-        }
-    return result
-
-
-def render_html(report: dict[str, Any]) -> str:
-    sets = report["sets"]
-    columns = list(next(iter(sets.values())).keys()) if sets else []
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in ["set", *columns])
-    rows = "".join(
-        "<tr><td>"
-        + html.escape(name)
-        + "</td>"
-        + "".join(f"<td>{html.escape(str(values[c]))}</td>" for c in columns)
-        + "</tr>"
-        for name, values in sets.items()
-    )
-    config = html.escape(json.dumps(report["configuration"], indent=2, ensure_ascii=False))
-    return (
-        "<!doctype html><html lang='nl'><meta charset='utf-8'><title>BelBot evaluatie</title>"
-        "<style>body{font:14px system-ui;margin:20px}table{border-collapse:collapse}"
-        "td,th{border:1px solid #999;padding:4px 8px;text-align:right}</style>"
-        f"<h1>BelBot evaluatie</h1><p>Duur {report['run_seconds']} s, herhalingen "
-        f"{report['repeat']}.</p><table><tr>{head}</tr>{rows}</table><h2>Configuratie</h2>"
-        f"<pre>{config}</pre></html>"
-    )

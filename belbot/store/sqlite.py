@@ -5,6 +5,7 @@ here (guardrails); the store keeps what it is given."""
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import sqlite3
 import threading
@@ -12,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from belbot.answering.types import Answer
 from belbot.errors import BelbotError
@@ -30,12 +32,32 @@ class StoredAnswer:
     history: list[str]  # resolved queries of the earlier turns of its conversation
 
 
+class AgentAnswer(NamedTuple):
+    agent_id: str
+    text: str
+    answer_id: str
+
+
+_TRAILING_PUNCTUATION = re.compile(r"[\s?!.,;:…]+$")
+
+
+def normalise_question(question: str) -> str:
+    """Lowercase, whitespace collapsed, trailing punctuation gone: "Wat is X?" = "wat is x"."""
+    return _TRAILING_PUNCTUATION.sub("", " ".join(question.lower().split()))
+
+
 def _key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def iso_utc(moment: datetime) -> str:
+    """A moment as the store writes timestamps, so they compare as text; naive means UTC."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 class SqliteStore:
@@ -319,6 +341,32 @@ class SqliteStore:
             (key,),
         ).fetchone()
         return self.get(row[0]) if row else None
+
+    def answers_by_question_across_agents(self, since: datetime) -> dict[str, list[AgentAnswer]]:
+        """Answers since ``since`` grouped by normalised question, for the questions that two
+        or more agents asked: does BelBot tell different agents the same thing?
+
+        The question is the one answered (the resolved query): placeholders and note lead-ins
+        are gone, and a follow-up carries its context, so "en voor 2024?" after different
+        questions is not one group. Cached replays repeat an earlier answer and are left out,
+        as are answers without an agent (CLI, evaluation). Oldest first within a group."""
+        rows = self.conn.execute(
+            "SELECT t.resolved_query, c.agent_id, a.text, a.id FROM answers a "
+            "JOIN turns t ON a.turn_id = t.id JOIN conversations c ON t.conversation_id = c.id "
+            "WHERE a.cached = 0 AND a.created_at >= ? AND c.agent_id != '' "
+            "ORDER BY a.created_at, a.id",
+            (iso_utc(since),),
+        )
+        groups: dict[str, list[AgentAnswer]] = {}
+        for query, agent_id, text, answer_id in rows:
+            groups.setdefault(normalise_question(query), []).append(
+                AgentAnswer(agent_id, text, answer_id)
+            )
+        return {
+            question: answers
+            for question, answers in sorted(groups.items())
+            if len({a.agent_id for a in answers}) >= 2
+        }
 
     def count_answers(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0])
