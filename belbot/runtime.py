@@ -16,6 +16,9 @@ _OFFLINE_ENV = {
     "DISABLE_TELEMETRY": "1",
     "DO_NOT_TRACK": "1",
     "RAGAS_DO_NOT_TRACK": "true",
+    # ragas pulls in langchain: its tracing would post runs to LangSmith.
+    "LANGSMITH_TRACING": "false",
+    "LANGCHAIN_TRACING_V2": "false",
     "ANONYMIZED_TELEMETRY": "False",
     "SCARF_NO_ANALYTICS": "true",
     "TOKENIZERS_PARALLELISM": "false",

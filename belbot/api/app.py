@@ -17,10 +17,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from belbot import __version__
 from belbot.answering.factory import create_answer_service
 from belbot.answering.service import AnswerService
-from belbot.api import routes_ask, routes_feedback, routes_ops, routes_read
+from belbot.api import routes_ask, routes_confirmation, routes_feedback, routes_ops, routes_read
 from belbot.api.deps import AuthError, ForbiddenError, NotFoundError
 from belbot.api.gate import ModelGate, OverloadedError
 from belbot.api.metrics import Metrics
+from belbot.confirmation.service import ConfirmationService
 from belbot.errors import (
     BelbotError,
     ConfigError,
@@ -31,6 +32,7 @@ from belbot.errors import (
 )
 from belbot.logs import get_logger
 from belbot.settings import PROJECT_ROOT, Settings
+from belbot.store.confirmations import ConfirmationConflictError, ConfirmationNotFoundError
 
 log = get_logger(__name__)
 DEV_AGENT = "ontwikkelaar"
@@ -40,6 +42,8 @@ _STATUS = {
     ForbiddenError: 403,
     NotFoundError: 404,
     IndexBusyError: 409,
+    ConfirmationConflictError: 409,
+    ConfirmationNotFoundError: 404,
     OverloadedError: 503,
     ModelUnavailableError: 503,
     IndexNotFoundError: 503,
@@ -67,6 +71,12 @@ def create_app(settings: Settings, service: AnswerService | None = None) -> Fast
         app.state.service = service or create_answer_service(settings)
         app.state.service.warm_up()
         app.state.store = app.state.service.store
+        app.state.confirmations = ConfirmationService(
+            app.state.store,
+            # The current index's statistics: re-ingestion swaps the service's retriever.
+            lambda: app.state.service.retriever.term_stats,
+            settings.answering.support_threshold,
+        )
         _bootstrap_keys(app, settings)
         app.state.ready = True
         log.info("api.ready", host=settings.api.host, port=settings.api.port)
@@ -135,6 +145,7 @@ def create_app(settings: Settings, service: AnswerService | None = None) -> Fast
         routes_read.router,
         routes_feedback.router,
         routes_ops.router,
+        routes_confirmation.router,
     ):
         app.include_router(router)
     app.mount("/", StaticFiles(directory=PROJECT_ROOT / "ui", html=True), name="ui")

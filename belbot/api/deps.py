@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from belbot.answering.service import AnswerService
 from belbot.api.gate import ModelGate
 from belbot.api.metrics import Metrics
+from belbot.confirmation.service import ConfirmationService
 from belbot.errors import BelbotError
 from belbot.store.sqlite import SqliteStore
 
@@ -52,6 +53,10 @@ def _metrics(request: Request) -> Metrics:
     return request.app.state.metrics  # type: ignore[no-any-return]
 
 
+def _confirmations(request: Request) -> ConfirmationService:
+    return request.app.state.confirmations  # type: ignore[no-any-return]
+
+
 def _identity(request: Request) -> Identity:
     header = request.headers.get("authorization", "")
     scheme, _, key = header.partition(" ")
@@ -79,6 +84,7 @@ ServiceDep = Annotated[AnswerService, Depends(_service)]
 StoreDep = Annotated[SqliteStore, Depends(_store)]
 GateDep = Annotated[ModelGate, Depends(_gate)]
 MetricsDep = Annotated[Metrics, Depends(_metrics)]
+ConfirmationsDep = Annotated[ConfirmationService, Depends(_confirmations)]
 IdentityDep = Annotated[Identity, Depends(_identity)]
 AdminDep = Annotated[Identity, Depends(_admin)]
 MonitorDep = Annotated[Identity, Depends(_monitor)]

@@ -39,6 +39,10 @@ class EventRequest(BaseModel):
     client_time: str | None = Field(default=None, max_length=40)
 
 
+class ConfirmationText(BaseModel):
+    text: str = Field(min_length=1, max_length=20_000, description="De (bewerkte) tekst.")
+
+
 class ErrorBody(BaseModel):
     code: str
     message: str

@@ -19,6 +19,7 @@ from typing import Any
 
 from belbot.answering.service import AnswerService
 from belbot.answering.types import Answer
+from belbot.answering.verify import markers_in
 from belbot.evaluation.consistency import paraphrase_consistency
 from belbot.evaluation.metrics import consistency, item_metrics, item_path
 from belbot.evaluation.ragas_eval import RagasInput, RagasScorer
@@ -102,6 +103,8 @@ class Evaluator:
             for r in answer.retrieval
         ]
         path = item_path(answer)
+        # Only the passages the shown text points to: a refusal lists nearby passages, cites none.
+        cited = set(markers_in(answer.text))
         item: dict[str, Any] = {
             "id": case.id,
             "set": case.set,
@@ -114,6 +117,7 @@ class Evaluator:
             "sources": [
                 {"chunk_id": c.chunk_id, "document": c.file_name, "title": c.title, "text": c.text}
                 for c in answer.citations
+                if c.marker in cited
             ],
             "retrieved": retrieved,
             "latency_ms": answer.timings.total_ms,

@@ -88,4 +88,25 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX events_conversation ON events(conversation_id, created_at)
         """,
     ),
+    (
+        "0003_confirmations",
+        """
+        CREATE TABLE confirmations (
+            id TEXT PRIMARY KEY,
+            conversation_id TEXT NOT NULL REFERENCES conversations(id),
+            version INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('draft', 'approved')),
+            record TEXT NOT NULL,
+            draft_text TEXT NOT NULL,
+            final_text TEXT,
+            diff TEXT,
+            agent_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            approved_at TEXT,
+            seconds_to_approve REAL,
+            UNIQUE (conversation_id, version)
+        );
+        CREATE INDEX confirmations_conversation ON confirmations(conversation_id, version)
+        """,
+    ),
 ]

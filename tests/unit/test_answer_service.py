@@ -104,7 +104,11 @@ def test_store_uses_wal_and_named_migrations(settings: Settings) -> None:
     store = SqliteStore(settings.store_path)
     store.warm_up()
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    names = ["0001_conversations_turns_answers", "0002_agents_feedback_events"]
+    names = [
+        "0001_conversations_turns_answers",
+        "0002_agents_feedback_events",
+        "0003_confirmations",
+    ]
     assert store.applied_migrations() == names
     store.close()
     store.warm_up()  # migrating twice is a no-op
