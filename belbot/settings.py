@@ -210,8 +210,18 @@ class JudgeSettings(BaseModel):
     )
 
 
+class ConfirmationCostSettings(BaseModel):
+    """Assumptions behind the cost per confirmation; stated in every report that uses them."""
+
+    agent_eur_per_hour: float = Field(default=40.0, ge=0, description="Loaded cost of an agent.")
+    postage_paper_eur: float = Field(default=1.20, ge=0, description="Printing and a stamp.")
+    postage_digital_eur: float = Field(default=0.0, ge=0, description="E-mail or Berichtenbox.")
+    watts_per_core: float = Field(default=15.0, gt=0, description="Energy of generation.")
+
+
 class EvaluationSettings(BaseModel):
     judge: JudgeSettings = JudgeSettings()
+    confirmation_cost: ConfirmationCostSettings = ConfirmationCostSettings()
     ragas_metrics: list[
         Literal["faithfulness", "answer_relevancy", "context_precision", "context_recall"]
     ] = Field(

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from belbot.cli.context import CliState, console, domain_errors
 from belbot.cli.eval_ops import ops
-from belbot.cli.eval_run import compare, run
+from belbot.cli.eval_run import compare, confirmations, run
 from belbot.evaluation.retrieval_eval import MRR_DEPTH, evaluate_retrieval
 from belbot.evaluation.testset import load_testset
 from belbot.retrieval.retriever import Mode
@@ -23,6 +23,7 @@ app = typer.Typer(help="Evaluaties op geannoteerde testsets.", no_args_is_help=T
 app.command("run")(run)
 app.command("compare")(compare)
 app.command("ops")(ops)
+app.command("confirmations")(confirmations)
 
 
 def _write_json(path: Path, payload: object) -> None:

@@ -150,3 +150,73 @@ def compare(
         )
         raise typer.Exit(code=1)
     console.print("Geen achteruitgang boven de tolerantie.")
+
+
+def confirmations(
+    ctx: typer.Context,
+    testset: Annotated[Path, typer.Option("--testset", help="Gesprekken (JSON Lines).")],
+    out: Annotated[Path | None, typer.Option("--out", help="Map voor confirmations.json.")] = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option(help="Ook goedgekeurde bevestigingen uit de gespreksopslag vanaf datum."),
+    ] = None,
+    use_llm: Annotated[bool, typer.Option("--llm/--no-llm", help="Taalmodel gebruiken.")] = True,
+) -> None:
+    """Bevestigingen opstellen voor de gesprekken van een testset en meten."""
+    from rich.progress import Progress
+
+    from belbot.answering.factory import create_answer_service
+    from belbot.confirmation.service import ConfirmationService
+    from belbot.evaluation.confirmation_eval import (
+        approved_report,
+        evaluate_conversations,
+        load_conversations,
+        summarise,
+    )
+    from belbot.store.confirmations import ConfirmationStore
+    from belbot.store.sqlite import SqliteStore, iso_utc
+
+    state: CliState = ctx.obj
+    settings = state.settings()
+    with domain_errors(), tempfile.TemporaryDirectory() as tmp:
+        cases, problems = load_conversations(testset)
+        for problem in problems:
+            err_console.print(f"[yellow]Overgeslagen:[/yellow] {problem}")
+        if not cases:
+            raise InvalidInputError("Geen geldige gesprekken in de testset.")
+        service = create_answer_service(_scratch(settings, tmp, use_llm))
+        service.warm_up()
+        assert service.store is not None
+        drafter = ConfirmationService(
+            service.store,
+            lambda: service.retriever.term_stats,
+            settings.answering.support_threshold,
+        )
+        with Progress(console=err_console) as bar:
+            task = bar.add_task("Bevestigingen", total=len(cases))
+            rows = evaluate_conversations(service, drafter, cases, lambda: bar.advance(task))
+        report: dict[str, Any] = {"summary": summarise(rows), "conversations": rows}
+        if since is not None:
+            if not settings.store_path.is_file():
+                raise ConfigError(f"Geen gespreksopslag gevonden: {settings.store_path}")
+            store = SqliteStore(settings.store_path)
+            store.warm_up()
+            try:
+                report["approved"] = approved_report(
+                    ConfirmationStore(store), iso_utc(since), settings.evaluation.confirmation_cost
+                )
+            finally:
+                store.close()
+    table = Table(title=f"Bevestigingen op {testset.name}")
+    table.add_column("maat")
+    table.add_column("waarde")
+    for key, value in report["summary"].items():
+        table.add_row(key, "–" if value is None else str(value))
+    console.print(table)
+    if "approved" in report:
+        console.print_json(json.dumps(report["approved"], ensure_ascii=False))
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "confirmations.json").write_text(
+            json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8"
+        )

@@ -28,6 +28,7 @@ _PLACEHOLDER = re.compile(r"\[[A-Z_]+\]")
 # "Klant met [BSN] vraagt:", "beller vraagt of ..." and similar lead-ins of a typed note.
 _LEAD_IN = re.compile(r"^.{0,80}?\b(?:vraagt|wil weten|vroeg)\b\s*(?::|of\b)?\s*", re.I)
 _BULLET = re.compile(r"^\s*[•\-*]\s*")
+_QUOTE = re.compile(r"«(.+?)»\s*((?:\[\d+\]\s*)*)", re.S)
 
 
 def topic_line(question: str) -> str:
@@ -44,7 +45,11 @@ def topic_line(question: str) -> str:
 
 
 def answer_sentences(text: str) -> list[str]:
-    """The sentences of a shown answer; bullets of an extractive answer become sentences."""
+    """The statements of a shown answer, each with its markers: a verbatim quote of an
+    extractive answer («...» [1]) is one statement; generated text is split into sentences."""
+    quotes = _QUOTE.findall(text)
+    if quotes:
+        return [f"{_BULLET.sub('', body).strip()} {markers.strip()}" for body, markers in quotes]
     sentences: list[str] = []
     for line in text.splitlines():
         line = _BULLET.sub("", line).strip()
@@ -67,6 +72,10 @@ def check_sentence(
     the one source sentence that backs it best (a number from elsewhere is an invention)."""
     if not sources:
         return SentenceCheck(False, reason="geen bron")
+    body = " ".join(strip_markers(sentence).split())
+    for source in sources:
+        if body and body in " ".join(source.split()):
+            return SentenceCheck(True, quote_units=[body])  # a verbatim quote
     joined = " ".join(sources)
     if support(stats, sentence, joined) < threshold:
         return SentenceCheck(False, reason="bron dekt de zin niet")
@@ -107,13 +116,22 @@ class Drafter:
             if reason:
                 omitted.append(Omitted(answer_id=answer.answer_id, topic=topic, reason=reason))
                 continue
-            text, used = self._verified_text(answer, notes, quotes)
+            statements, used = self._verified_statements(answer, notes, quotes)
+            text = " ".join(statements)
             if not text:
                 omitted.append(
                     Omitted(answer_id=answer.answer_id, topic=topic, reason=NOT_SUPPORTED)
                 )
                 continue
-            points.append(Point(answer_id=answer.answer_id, topic=topic, text=text, notes=used))
+            points.append(
+                Point(
+                    answer_id=answer.answer_id,
+                    topic=topic,
+                    text=text,
+                    notes=used,
+                    statements=statements,
+                )
+            )
         final_notes = [
             note.model_copy(update={"quote": _quote(quotes[note.chunk_id])})
             for note in notes.values()
@@ -131,9 +149,9 @@ class Drafter:
             return NOT_SHOWN
         return ""
 
-    def _verified_text(
+    def _verified_statements(
         self, answer: Answer, notes: dict[str, SourceNote], quotes: dict[str, list[str]]
-    ) -> tuple[str, list[int]]:
+    ) -> tuple[list[str], list[int]]:
         given = {c.marker: c for c in answer.citations}
         sentences = answer_sentences(answer.text)
         kept: list[str] = []
@@ -148,13 +166,14 @@ class Drafter:
                 note = notes.setdefault(citation.chunk_id, _note(len(notes) + 1, citation))
                 quotes.setdefault(citation.chunk_id, [])
                 for unit in check.quote_units:
-                    if unit in citation.text and unit not in quotes[citation.chunk_id]:
+                    in_source = " ".join(unit.split()) in " ".join(citation.text.split())
+                    if in_source and unit not in quotes[citation.chunk_id]:
                         quotes[citation.chunk_id].append(unit)
                 numbers.append(note.number)
             body = " ".join(strip_markers(sentence).split())
             kept.append(body + "".join(f" [{n}]" for n in sorted(set(numbers))))
             used += [n for n in numbers if n not in used]
-        return " ".join(kept), used
+        return kept, used
 
 
 def _note(number: int, citation: Citation) -> SourceNote:

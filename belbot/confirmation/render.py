@@ -52,7 +52,9 @@ def _point(number: int, point: Point) -> str:
 
 
 def _note(note: SourceNote) -> str:
-    where = ", ".join(p for p in (note.title, note.section, note.date) if p)
+    # A section that repeats (part of) the title adds nothing.
+    section = note.section if note.section and note.section not in note.title else ""
+    where = ", ".join(p for p in (note.title, section, note.date) if p)
     return f'[{note.number}] {where}: "{note.quote}"'
 
 
@@ -140,7 +142,7 @@ def render_pdf(confirmation: Confirmation) -> bytes:
         stripped = line.strip()
         if number == 0:
             pdf.set_font(family, "B", 15)
-            pdf.multi_cell(0, 8, clean(stripped))
+            pdf.multi_cell(0, 8, clean(stripped), align="L")
             pdf.ln(3)
             continue
         if not stripped:
@@ -155,7 +157,7 @@ def render_pdf(confirmation: Confirmation) -> bytes:
         pdf.set_font(family, "", 9 if in_notes else 11)
         indent = 6 if line.startswith("   ") else 0
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(0, 5 if in_notes else 6, clean(stripped))
+        pdf.multi_cell(0, 5 if in_notes else 6, clean(stripped), align="L")
         if in_notes:
             pdf.ln(1.5)
     return bytes(pdf.output())

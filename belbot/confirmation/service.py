@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -92,18 +93,31 @@ class ConfirmationService:
         return confirmation
 
     def check(self, confirmation: Confirmation, text: str) -> EditCheck:
-        """Sentences of ``text`` outside the fixed template that no cited passage supports."""
+        """Sentences of ``text`` that no cited passage supports. Fixed template lines, the
+        numbered topic lines and the draft's own verified statements are known; whatever else
+        a line holds (new or changed text) is checked sentence by sentence."""
         _validate_text(text)
         passages = [note.passage for note in confirmation.notes]
+        topics = {f"{n}. {p.topic}" for n, p in enumerate(confirmation.points, start=1)}
+        known = sorted(
+            {_norm(s) for p in confirmation.points for s in p.statements}, key=len, reverse=True
+        )
         unsupported: list[str] = []
         checked = 0
         for line in text.splitlines():
             body = line.strip()
-            if not body or body in _FIXED_LINES or body.startswith(_FIXED_PREFIXES):
+            if not body or body in _FIXED_LINES or body in topics:
                 continue
-            if body[:1].isdigit() and ". " in body[:4] and body.endswith("?"):
-                continue  # a numbered point's topic line: the caller's question
-            for sentence in answer_sentences(body):
+            if body.startswith(_FIXED_PREFIXES):
+                continue
+            rest = _norm(body)
+            for statement in known:
+                if statement in rest:
+                    checked += 1
+                    rest = rest.replace(statement, " ")
+            for sentence in answer_sentences(rest):
+                if not re.search(r"\w{2,}", strip_markers(sentence)):
+                    continue
                 checked += 1
                 if not check_sentence(self._stats(), sentence, passages, self._threshold).supported:
                     unsupported.append(" ".join(strip_markers(sentence).split()))
@@ -170,6 +184,10 @@ class ConfirmationService:
         )
         self._confirmations.insert(correction, agent_id)
         return correction
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("•", " ").split())
 
 
 def _validate_text(text: str) -> None:

@@ -28,6 +28,9 @@ class Point(BaseModel):
     topic: str = Field(description="What the caller asked, one line.")
     text: str = Field(description="What they were told: verified sentences with note numbers.")
     notes: list[int]
+    statements: list[str] = Field(
+        default_factory=list, description="The verified statements ``text`` is made of."
+    )
 
 
 class Omitted(BaseModel):
