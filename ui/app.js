@@ -1,7 +1,17 @@
 // BelBot side panel: plain JavaScript, no build step, no external resources.
 "use strict";
 
-const state = { conversationId: null, key: localStorage.getItem("belbot-key") || "" };
+const state = {
+  conversationId: null,
+  key: localStorage.getItem("belbot-key") || "",
+  answers: 0,  // answers shown in this conversation
+  changes: 0,  // answers and feedback: what a confirmation draft is built from
+  drafted: 0,  // `changes` when the open confirmation was drafted
+  pending: new Set(),  // display events still on their way to the server
+  busy: false,  // a confirmation request is under way
+  confirmation: null,  // the open confirmation (kept in memory only, never in localStorage)
+  checkedText: null,  // the text the last source check covered
+};
 const $ = (id) => document.getElementById(id);
 
 function headers() {
@@ -23,7 +33,10 @@ async function api(path, options = {}) {
 
 function postEvent(kind, extra) {
   const body = { kind, conversation_id: state.conversationId, client_time: new Date().toISOString(), ...extra };
-  fetch("/v1/events", { method: "POST", headers: headers(), body: JSON.stringify(body) }).catch(() => {});
+  const sent = fetch("/v1/events", { method: "POST", headers: headers(), body: JSON.stringify(body) })
+    .catch(() => {})
+    .finally(() => state.pending.delete(sent));
+  state.pending.add(sent);
 }
 
 async function loadVersions() {
@@ -140,6 +153,7 @@ async function sendFeedback(turn, answer, rating) {
     await api(`/v1/answers/${answer.answer_id}/feedback`, { method: "POST", body: JSON.stringify(body) });
     turn.querySelector(".feedback").hidden = true;
     turn.querySelector(".feedback-status").textContent = "Bedankt, feedback opgeslagen.";
+    conversationChanged();
   } catch (error) {
     turn.querySelector(".feedback-status").textContent = error.message;
   }
@@ -183,11 +197,249 @@ async function ask(question) {
         state.conversationId = data.conversation_id;
         renderAnswer(turn, question, data);
         setStatus("");
+        state.answers += 1;
+        conversationChanged();
       } else if (event === "error") {
         throw new Error(data.message);
       }
     }
   }
+}
+
+// Written confirmation for the caller: draft, edit, check against the sources, approve, correct,
+// download. The text stays in the page: it is never logged nor stored in the browser.
+const CONF_NO_DOWNLOAD = "Downloaden kan na het goedkeuren: dan staat uw bewerkte tekst erin.";
+
+function conversationChanged() {
+  state.changes += 1;
+  $("conf-draft").disabled = state.answers === 0;
+  $("conf-draft-hint").textContent = state.confirmation
+    ? "Het gesprek is gewijzigd na het opstellen; stel de bevestiging opnieuw op om dat mee te nemen."
+    : "";
+  $("conf-draft-hint").hidden = !state.confirmation;
+}
+
+function confStatus(text) {
+  $("conf-status").textContent = text;
+}
+
+function resetConfirmation() {
+  state.answers = 0;
+  state.changes = 0;
+  state.drafted = 0;
+  state.confirmation = null;
+  state.checkedText = null;
+  $("conf-text").value = "";
+  $("conf-body").hidden = true;
+  $("conf-draft").disabled = true;
+  $("conf-draft-hint").hidden = false;
+  $("conf-draft-hint").textContent = "Kan zodra het gesprek een antwoord heeft.";
+}
+
+function showConfirmation(confirmation) {
+  state.confirmation = confirmation;
+  state.checkedText = null;
+  const approved = confirmation.status === "approved";
+  $("conf-body").hidden = false;
+  $("conf-state").textContent = approved
+    ? `Goedgekeurd (versie ${confirmation.version}) · kenmerk ${confirmation.reference}`
+    : `Concept (versie ${confirmation.version}) · kenmerk ${confirmation.reference}`;
+  $("conf-state").classList.toggle("approved", approved);
+  const text = $("conf-text");
+  text.value = approved ? confirmation.final_text || confirmation.draft_text : confirmation.draft_text;
+  text.readOnly = approved;
+  text.setSelectionRange(0, 0);  // start reading at the top of the letter
+  text.scrollTop = 0;
+  $("conf-text-label").textContent = approved
+    ? "Bevestiging (goedgekeurd, niet meer bewerkbaar)"
+    : "Bevestiging (bewerkbaar)";
+  const omitted = $("conf-omitted");
+  omitted.textContent = "";
+  for (const item of confirmation.omitted) {
+    const li = document.createElement("li");
+    const topic = document.createElement("strong");
+    topic.textContent = item.topic;
+    li.append(topic, ` — ${item.reason}`);
+    omitted.append(li);
+  }
+  if (!confirmation.omitted.length) {
+    const li = document.createElement("li");
+    li.textContent = "Niets: alle antwoorden staan erin.";
+    omitted.append(li);
+  }
+  $("conf-edit-actions").hidden = approved;
+  $("conf-confirm").hidden = true;
+  $("conf-check-result").hidden = true;
+  $("conf-correct").hidden = !approved;
+  $("conf-download-text").disabled = !approved;
+  $("conf-download-pdf").disabled = !approved;
+  $("conf-download-hint").textContent = approved ? "" : CONF_NO_DOWNLOAD;
+  $("conf-download-hint").hidden = approved;
+  if (approved && confirmation.unsupported_in_final.length) {
+    showCheck(confirmation.unsupported_in_final, "Goedgekeurd met zinnen zonder bron",
+      'Deze zinnen staan niet in de bronnen van dit gesprek. Aanpassen kan met "Correctie maken".');
+  }
+}
+
+// The sentences no source backs, as a warning; or the all-clear.
+function showCheck(unsupported, heading = "Zonder bron",
+  advice = "Deze zinnen staan niet in de bronnen van dit gesprek. Pas ze aan of haal ze weg.") {
+  const box = $("conf-check-result");
+  box.textContent = "";
+  box.hidden = false;
+  box.className = unsupported.length ? "warning" : "ok";
+  if (!unsupported.length) {
+    const p = document.createElement("p");
+    p.textContent = "Alle zinnen hebben een bron.";
+    box.append(p);
+    return;
+  }
+  const h = document.createElement("h3");
+  h.id = "conf-unsupported-heading";
+  h.textContent = heading;
+  const p = document.createElement("p");
+  p.textContent = advice;
+  const list = document.createElement("ul");
+  list.setAttribute("aria-labelledby", h.id);
+  for (const sentence of unsupported) {
+    const li = document.createElement("li");
+    li.textContent = sentence;
+    list.append(li);
+  }
+  box.append(h, p, list);
+}
+
+// One confirmation request at a time. Buttons stay enabled (and focused) meanwhile: a second
+// click is ignored instead.
+async function confBusy(work) {
+  if (state.busy) return;
+  state.busy = true;
+  $("confirmation").setAttribute("aria-busy", "true");
+  try {
+    await work();
+  } catch (error) {
+    confStatus(error.message);
+  } finally {
+    state.busy = false;
+    $("confirmation").removeAttribute("aria-busy");
+  }
+}
+
+async function draftConfirmation() {
+  if (!state.conversationId) return;
+  const button = $("conf-draft");
+  button.disabled = true;
+  confStatus("");
+  setStatus("Bevestiging opstellen…");
+  try {
+    await Promise.allSettled([...state.pending]);  // the draft leaves out answers not shown
+    const changes = state.changes;
+    const confirmation = await api(`/v1/conversations/${state.conversationId}/confirmation`, {
+      method: "POST",
+    });
+    state.drafted = changes;
+    button.disabled = state.changes === state.drafted;
+    $("conf-draft-hint").hidden = true;
+    showConfirmation(confirmation);
+    setStatus("");
+    confStatus(`Concept opgesteld met ${confirmation.points.length} punt(en). Controleer en pas aan.`);
+    $("conf-text").focus();
+  } catch (error) {
+    button.disabled = false;
+    setStatus(error.message);
+  }
+}
+
+async function checkConfirmation() {
+  const text = $("conf-text").value;
+  const result = await api(`/v1/confirmations/${state.confirmation.confirmation_id}/check`, {
+    method: "POST",
+    body: JSON.stringify({ text }),
+  });
+  state.checkedText = text;
+  showCheck(result.unsupported);
+  return result.unsupported;
+}
+
+async function approveConfirmation(force) {
+  const text = $("conf-text").value;
+  if (!force) {
+    confStatus("Bronnen controleren…");
+    const unsupported = await checkConfirmation();
+    if (unsupported.length) {
+      $("conf-confirm-text").textContent =
+        `${unsupported.length} zin(nen) hebben geen bron (zie "Zonder bron" hieronder). ` +
+        "Wilt u de bevestiging toch zo goedkeuren? Daarna verandert de tekst niet meer.";
+      $("conf-confirm").hidden = false;
+      $("conf-confirm").focus();
+      confStatus("");
+      return;
+    }
+  }
+  confStatus("Goedkeuren…");
+  const approved = await api(`/v1/confirmations/${state.confirmation.confirmation_id}/approve`, {
+    method: "POST",
+    body: JSON.stringify({ text }),
+  });
+  showConfirmation(approved);
+  confStatus(`Goedgekeurd (versie ${approved.version}). U kunt de tekst of de PDF downloaden.`);
+  $("conf-download-pdf").focus();
+}
+
+async function correctConfirmation() {
+  const correction = await api(`/v1/confirmations/${state.confirmation.confirmation_id}/correction`, {
+    method: "POST",
+  });
+  showConfirmation(correction);
+  confStatus(`Correctie: nieuwe conceptversie ${correction.version}. Pas de tekst aan en keur opnieuw goed.`);
+  $("conf-text").focus();
+}
+
+// The download endpoints need the key header, so fetch the file and hand the browser a blob.
+async function downloadConfirmation(kind) {
+  const c = state.confirmation;
+  const response = await fetch(`/v1/confirmations/${c.confirmation_id}/${kind}`, { headers: headers() });
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    throw new Error(body.message || `Fout ${response.status}`);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = `bevestiging-${c.reference}-v${c.version}.${kind === "pdf" ? "pdf" : "txt"}`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  confStatus(kind === "pdf" ? "PDF gedownload." : "Tekst gedownload.");
+}
+
+function initConfirmation() {
+  $("conf-draft").onclick = draftConfirmation;
+  $("conf-check").onclick = () => confBusy(async () => {
+    confStatus("Bronnen controleren…");
+    $("conf-confirm").hidden = true;
+    const unsupported = await checkConfirmation();
+    confStatus(unsupported.length
+      ? `${unsupported.length} zin(nen) zonder bron.`
+      : "Alle zinnen hebben een bron.");
+  });
+  $("conf-approve").onclick = () => confBusy(() => approveConfirmation(false));
+  $("conf-approve-anyway").onclick = () => confBusy(() => approveConfirmation(true));
+  $("conf-cancel").onclick = () => {
+    $("conf-confirm").hidden = true;
+    $("conf-text").focus();
+  };
+  $("conf-correct").onclick = () => confBusy(correctConfirmation);
+  $("conf-download-text").onclick = () => confBusy(() => downloadConfirmation("text"));
+  $("conf-download-pdf").onclick = () => confBusy(() => downloadConfirmation("pdf"));
+  $("conf-text").addEventListener("input", () => {
+    // "Toch goedkeuren" holds only for the text that was checked.
+    $("conf-confirm").hidden = true;
+    if (state.checkedText !== null && !$("conf-check-result").hidden) {
+      confStatus("Tekst gewijzigd na de controle; controleer de bronnen opnieuw.");
+    }
+  });
 }
 
 function init() {
@@ -227,9 +479,11 @@ function init() {
     if (state.conversationId) postEvent("conversation_ended", {});
     state.conversationId = null;
     $("history").textContent = "";
+    resetConfirmation();
     setStatus("Nieuw gesprek.");
     $("question").focus();
   };
+  initConfirmation();
   loadVersions();
 }
 
