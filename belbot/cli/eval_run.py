@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,9 +13,11 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from belbot.answering.service import AnswerService
 from belbot.cli.context import CliState, console, domain_errors, err_console
 from belbot.errors import ConfigError, InvalidInputError
 from belbot.settings import Settings
+from belbot.store.sqlite import SqliteStore
 
 
 def _scratch(settings: Settings, tmp: str, use_llm: bool) -> Settings:
@@ -24,6 +28,34 @@ def _scratch(settings: Settings, tmp: str, use_llm: bool) -> Settings:
             "answering": settings.answering.model_copy(update={"use_llm": use_llm}),
         }
     )
+
+
+def _usable(cases: list[Any], problems: list[str], what: str) -> None:
+    for problem in problems:
+        err_console.print(f"[yellow]Overgeslagen:[/yellow] {problem}")
+    if not cases:
+        raise InvalidInputError(f"Geen geldige {what} in de opgegeven testset(s).")
+
+
+def _warm_service(settings: Settings, tmp: str, use_llm: bool) -> AnswerService:
+    from belbot.answering.factory import create_answer_service
+
+    service = create_answer_service(_scratch(settings, tmp, use_llm))
+    service.warm_up()
+    return service
+
+
+@contextmanager
+def _agents_store(settings: Settings) -> Iterator[SqliteStore]:
+    """The configured conversation store, read for measures over what agents did."""
+    if not settings.store_path.is_file():
+        raise ConfigError(f"Geen gespreksopslag gevonden: {settings.store_path}")
+    store = SqliteStore(settings.store_path)
+    store.warm_up()
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def _scorer(settings: Settings, embedder: Any) -> tuple[Any, str]:
@@ -46,16 +78,9 @@ def _across_agents(settings: Settings, since: datetime | None, embed: Any) -> di
     if since is None:
         return {"questions": 0, "note": "niet gevraagd (--agents-since)"}
     from belbot.evaluation.consistency import agents_consistency
-    from belbot.store.sqlite import SqliteStore
 
-    if not settings.store_path.is_file():
-        raise ConfigError(f"Geen gespreksopslag gevonden: {settings.store_path}")
-    store = SqliteStore(settings.store_path)
-    store.warm_up()
-    try:
+    with _agents_store(settings) as store:
         groups = store.answers_by_question_across_agents(since)
-    finally:
-        store.close()
     return {"since": since.isoformat(), **agents_consistency(groups, embed)}
 
 
@@ -82,7 +107,6 @@ def run(
     """Alle vragen door de echte keten: metrieken, ragas, consistentie en een rapport."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from belbot.answering.factory import create_answer_service
     from belbot.evaluation.run import Evaluator, RunOptions, run_evaluation
     from belbot.evaluation.testset import load_testsets_lenient
 
@@ -90,12 +114,8 @@ def run(
     settings = state.settings()
     with domain_errors(), tempfile.TemporaryDirectory() as tmp:
         cases, problems = load_testsets_lenient(testsets)
-        for problem in problems:
-            err_console.print(f"[yellow]Overgeslagen:[/yellow] {problem}")
-        if not cases:
-            raise InvalidInputError("Geen geldige testgevallen in de opgegeven testset(s).")
-        service = create_answer_service(_scratch(settings, tmp, use_llm))
-        service.warm_up()
+        _usable(cases, problems, "testgevallen")
+        service = _warm_service(settings, tmp, use_llm)
         scorer, judge = (None, None)
         if ragas_per_set != 0:
             scorer, judge = _scorer(settings, service.retriever.embedder)
@@ -165,7 +185,6 @@ def confirmations(
     """Bevestigingen opstellen voor de gesprekken van een testset en meten."""
     from rich.progress import Progress
 
-    from belbot.answering.factory import create_answer_service
     from belbot.confirmation.service import ConfirmationService
     from belbot.evaluation.confirmation_eval import (
         approved_report,
@@ -174,18 +193,14 @@ def confirmations(
         summarise,
     )
     from belbot.store.confirmations import ConfirmationStore
-    from belbot.store.sqlite import SqliteStore, iso_utc
+    from belbot.store.sqlite import iso_utc
 
     state: CliState = ctx.obj
     settings = state.settings()
     with domain_errors(), tempfile.TemporaryDirectory() as tmp:
-        cases, problems = load_conversations(testset)
-        for problem in problems:
-            err_console.print(f"[yellow]Overgeslagen:[/yellow] {problem}")
-        if not cases:
-            raise InvalidInputError("Geen geldige gesprekken in de testset.")
-        service = create_answer_service(_scratch(settings, tmp, use_llm))
-        service.warm_up()
+        conversations, problems = load_conversations(testset)
+        _usable(conversations, problems, "gesprekken")
+        service = _warm_service(settings, tmp, use_llm)
         assert service.store is not None
         drafter = ConfirmationService(
             service.store,
@@ -193,20 +208,16 @@ def confirmations(
             settings.answering.support_threshold,
         )
         with Progress(console=err_console) as bar:
-            task = bar.add_task("Bevestigingen", total=len(cases))
-            rows = evaluate_conversations(service, drafter, cases, lambda: bar.advance(task))
+            task = bar.add_task("Bevestigingen", total=len(conversations))
+            rows = evaluate_conversations(
+                service, drafter, conversations, lambda: bar.advance(task)
+            )
         report: dict[str, Any] = {"summary": summarise(rows), "conversations": rows}
         if since is not None:
-            if not settings.store_path.is_file():
-                raise ConfigError(f"Geen gespreksopslag gevonden: {settings.store_path}")
-            store = SqliteStore(settings.store_path)
-            store.warm_up()
-            try:
+            with _agents_store(settings) as store:
                 report["approved"] = approved_report(
                     ConfirmationStore(store), iso_utc(since), settings.evaluation.confirmation_cost
                 )
-            finally:
-                store.close()
     table = Table(title=f"Bevestigingen op {testset.name}")
     table.add_column("maat")
     table.add_column("waarde")

@@ -22,6 +22,7 @@ from belbot.confirmation.service import ConfirmationService
 from belbot.confirmation.types import Confirmation
 from belbot.errors import InvalidInputError
 from belbot.evaluation.answer_eval import fact_present
+from belbot.evaluation.report import mean_of, percentile
 from belbot.settings import ConfirmationCostSettings
 from belbot.store.confirmations import ConfirmationStore
 
@@ -113,35 +114,22 @@ def measure(
     }
 
 
-def _pct(values: list[float], q: int) -> float | None:
-    if not values:
-        return None
-    if len(values) == 1:
-        return round(values[0], 1)
-    return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1], 1)
-
-
-def _mean(values: list[Any]) -> float | None:
-    present = [float(v) for v in values if v is not None]
-    return round(statistics.fmean(present), 4) if present else None
-
-
 def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     times = [float(r["generation_ms"]) for r in rows]
     return {
         "conversations": len(rows),
         "points": sum(r["points"] for r in rows),
-        "source_transparency": _mean([r["source_transparency"] for r in rows]),
-        "retention": _mean([r["retention"] for r in rows]),
-        "must_contain_recall": _mean([r["must_contain_recall"] for r in rows]),
+        "source_transparency": mean_of([r["source_transparency"] for r in rows]),
+        "retention": mean_of([r["retention"] for r in rows]),
+        "must_contain_recall": mean_of([r["must_contain_recall"] for r in rows]),
         "forbidden_present": sum(len(r["forbidden_present"]) for r in rows),
         "unsupported_numbers": sum(len(r["unsupported_numbers"]) for r in rows),
         "pii_leaks": sum(len(r["pii_leaks"]) for r in rows),
-        "words_mean": _mean([r["words"] for r in rows]),
-        "readability_points_mean": _mean([r["readability_points"] for r in rows]),
-        "readability_letter_mean": _mean([r["readability_letter"] for r in rows]),
-        "generation_ms_p50": _pct(times, 50),
-        "generation_ms_p95": _pct(times, 95),
+        "words_mean": mean_of([r["words"] for r in rows]),
+        "readability_points_mean": mean_of([r["readability_points"] for r in rows]),
+        "readability_letter_mean": mean_of([r["readability_letter"] for r in rows]),
+        "generation_ms_p50": percentile(times, 50),
+        "generation_ms_p95": percentile(times, 95),
     }
 
 
@@ -195,14 +183,14 @@ def approved_report(
     return {
         "since": since,
         "approved": len(approved),
-        "edit_distance_mean": _mean([float(d) for d in distances]),
-        "edit_distance_p50": _pct([float(d) for d in distances], 50),
-        "edit_share_mean": _mean(
+        "edit_distance_mean": mean_of([float(d) for d in distances]),
+        "edit_distance_p50": percentile([float(d) for d in distances], 50),
+        "edit_share_mean": mean_of(
             [d / max(1, len(c.draft_text)) for d, c in zip(distances, approved, strict=True)]
         ),
         "unsupported_in_final": sum(len(c.unsupported_in_final) for c in approved),
-        "seconds_to_approve_p50": _pct(seconds, 50),
-        "seconds_to_approve_p95": _pct(seconds, 95),
+        "seconds_to_approve_p50": percentile(seconds, 50),
+        "seconds_to_approve_p95": percentile(seconds, 95),
         "cost_per_confirmation_eur": {
             "agent": round(mean_agent, 4) if mean_agent is not None else None,
             "digital_total": (
@@ -211,7 +199,7 @@ def approved_report(
             "paper_total": (
                 round(mean_agent + costs.postage_paper_eur, 4) if mean_agent is not None else None
             ),
-            "energy_wh_mean": _mean(generation_wh),
+            "energy_wh_mean": mean_of(generation_wh),
         },
         "assumptions": costs.model_dump(),
     }

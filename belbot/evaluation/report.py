@@ -12,12 +12,12 @@ from typing import Any
 from belbot.evaluation.ragas_eval import METRICS as RAGAS_METRICS
 
 
-def _mean(values: list[Any]) -> float | None:
+def mean_of(values: list[Any]) -> float | None:
     present = [float(v) for v in values if v is not None]
     return round(statistics.fmean(present), 4) if present else None
 
 
-def _percentile(values: list[float], q: int) -> float | None:
+def percentile(values: list[float], q: int) -> float | None:
     if not values:
         return None
     if len(values) == 1:
@@ -30,7 +30,7 @@ def _ragas_summary(group: list[dict[str, Any]]) -> dict[str, Any]:
     for metric in RAGAS_METRICS:
         scored = [i for i in group if metric in i.get("ragas", {})]
         values = [i["ragas"][metric] for i in scored if i["ragas"][metric] is not None]
-        summary[metric] = _mean(values)
+        summary[metric] = mean_of(values)
         summary[f"{metric}_n"] = len(values)
         summary[f"{metric}_judge_failures"] = sum(
             metric in i.get("ragas_failures", {}) for i in scored
@@ -60,30 +60,30 @@ def aggregate(
             "n_answerable": len(answerable),
             "n_unanswerable": len(unanswerable),
             # Correct = every key fact present (a refusal of an answerable question is wrong).
-            "answered_correctly": _mean(
+            "answered_correctly": mean_of(
                 [
                     i["key_fact_recall"] == 1.0
                     for i in answerable
                     if i["key_fact_recall"] is not None
                 ]
             ),
-            "key_fact_recall": _mean([i["key_fact_recall"] for i in answerable]),
-            "refusal_accuracy": _mean([i["refusal_correct"] for i in group]),
-            "refused_when_unanswerable": _mean([i["refused"] for i in unanswerable]),
-            "answered_when_answerable": _mean([not i["refused"] for i in answerable]),
-            "recall_at_5": _mean([i["recall_at_5"] for i in group]),
-            "mrr": _mean([i["reciprocal_rank"] for i in group]),
-            "citation_precision": _mean([i["citation_precision"] for i in group]),
-            "numbers_in_sources": _mean([i["numbers_in_sources"] for i in group]),
-            "source_transparency": _mean([i["source_transparency"] for i in group]),
-            "consistency_exact": _mean([i["consistency"]["exact_match"] for i in group]),
-            "consistency_cosine": _mean([i["consistency"]["mean_cosine"] for i in group]),
+            "key_fact_recall": mean_of([i["key_fact_recall"] for i in answerable]),
+            "refusal_accuracy": mean_of([i["refusal_correct"] for i in group]),
+            "refused_when_unanswerable": mean_of([i["refused"] for i in unanswerable]),
+            "answered_when_answerable": mean_of([not i["refused"] for i in answerable]),
+            "recall_at_5": mean_of([i["recall_at_5"] for i in group]),
+            "mrr": mean_of([i["reciprocal_rank"] for i in group]),
+            "citation_precision": mean_of([i["citation_precision"] for i in group]),
+            "numbers_in_sources": mean_of([i["numbers_in_sources"] for i in group]),
+            "source_transparency": mean_of([i["source_transparency"] for i in group]),
+            "consistency_exact": mean_of([i["consistency"]["exact_match"] for i in group]),
+            "consistency_cosine": mean_of([i["consistency"]["mean_cosine"] for i in group]),
             "paraphrase_pairs": len(pairs),
-            "paraphrase_same_decision": _mean([p["same_decision"] for p in pairs]),
-            "paraphrase_cosine": _mean([p["cosine"] for p in pairs]),
+            "paraphrase_same_decision": mean_of([p["same_decision"] for p in pairs]),
+            "paraphrase_cosine": mean_of([p["cosine"] for p in pairs]),
             "pii_leaks": sum(i["pii_leaks"] for i in group),
-            "latency_p50_ms": _percentile(latencies, 50),
-            "latency_p95_ms": _percentile(latencies, 95),
+            "latency_p50_ms": percentile(latencies, 50),
+            "latency_p95_ms": percentile(latencies, 95),
             "paths": dict(Counter(i["path"] for i in group)),
             **_ragas_summary(group),
         }

@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from belbot.answering.factory import create_answer_service
 from belbot.answering.service import AnswerService
 from belbot.confirmation.service import ConfirmationService
-from belbot.embedding.fake import FakeEmbedder
 from belbot.evaluation.confirmation_eval import (
     ConversationCase,
     approved_report,
@@ -22,8 +20,7 @@ from belbot.evaluation.confirmation_eval import (
     readability,
     summarise,
 )
-from belbot.index.builder import IndexBuilder
-from belbot.settings import ConfirmationCostSettings, Settings
+from belbot.settings import ConfirmationCostSettings
 
 pytestmark = pytest.mark.unit
 
@@ -42,11 +39,8 @@ CASE = {
 
 
 @pytest.fixture
-def service(fake_stack_settings: Settings) -> AnswerService:
-    IndexBuilder(fake_stack_settings, FakeEmbedder()).build()
-    answer_service = create_answer_service(fake_stack_settings)
-    answer_service.warm_up()
-    return answer_service
+def service(fake_service: AnswerService) -> AnswerService:
+    return fake_service
 
 
 def drafter(service: AnswerService, clock: object = None) -> ConfirmationService:

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from belbot.answering.factory import create_answer_service
 from belbot.answering.service import AnswerService
 from belbot.cli.app import app as cli_app
 from belbot.embedding.fake import FakeEmbedder
@@ -49,11 +48,8 @@ def write_cases(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def service(fake_stack_settings: Settings) -> AnswerService:
-    IndexBuilder(fake_stack_settings, FakeEmbedder()).build()
-    answer_service = create_answer_service(fake_stack_settings)
-    answer_service.warm_up()
-    return answer_service
+def service(fake_service: AnswerService) -> AnswerService:
+    return fake_service
 
 
 @pytest.fixture
