@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${EVAL_SMOKE_OUT:-var/eval-smoke}
+export BELBOT_LOG__LEVEL=${BELBOT_LOG__LEVEL:-WARNING}
 .venv/bin/belbot ingest >/dev/null
 .venv/bin/belbot eval run --testset eval/testsets/smoke.jsonl --out "$out" --ragas-per-set 1 \
   >/dev/null
