@@ -210,18 +210,27 @@ class JudgeSettings(BaseModel):
     )
 
 
+# Power of one fully busy core with its share of memory and board. A server CPU draws some
+# 5-10 W per loaded core; 15 W is rounded up so the estimate errs high. A 2-core share: 30 W.
+DEFAULT_WATTS_PER_CORE = 15.0
+
+
 class ConfirmationCostSettings(BaseModel):
     """Assumptions behind the cost per confirmation; stated in every report that uses them."""
 
     agent_eur_per_hour: float = Field(default=40.0, ge=0, description="Loaded cost of an agent.")
     postage_paper_eur: float = Field(default=1.20, ge=0, description="Printing and a stamp.")
     postage_digital_eur: float = Field(default=0.0, ge=0, description="E-mail or Berichtenbox.")
-    watts_per_core: float = Field(default=15.0, gt=0, description="Energy of generation.")
 
 
 class EvaluationSettings(BaseModel):
     judge: JudgeSettings = JudgeSettings()
     confirmation_cost: ConfirmationCostSettings = ConfirmationCostSettings()
+    watts_per_core: float = Field(
+        default=DEFAULT_WATTS_PER_CORE,
+        gt=0,
+        description="Assumed power per busy CPU core, for energy per answer or confirmation.",
+    )
     ragas_metrics: list[
         Literal["faithfulness", "answer_relevancy", "context_precision", "context_recall"]
     ] = Field(

@@ -23,15 +23,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from belbot.evaluation.stats import percentile
 from belbot.runtime import prepare_environment
 
 WATTS_PER_BUSY_CORE = 15.0  # assumption for the energy estimate; stated in the output
 
 
 def _p(values: list[float], q: int) -> float:
-    if len(values) < 2:
-        return values[0] if values else 0.0
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+    return percentile(values, q) or 0.0
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from belbot.evaluation.stats import percentile
 from belbot.runtime import prepare_environment
 
 
@@ -22,7 +23,7 @@ def _size(path: Path) -> int:
 
 
 def _percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+    return percentile(values, int(q)) or 0.0
 
 
 def main() -> None:

@@ -14,11 +14,28 @@ from belbot.embedding.files import file_sha256
 from belbot.errors import ModelUnavailableError
 
 
+def default_threads() -> int:
+    """llama.cpp threads: the cores there are, at most 4 (more only adds contention here)."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def load_llama(model_path: Path, n_ctx: int, threads: int, role: str = "Taalmodel") -> Any:
+    """A llama_cpp.Llama over any GGUF, deterministic (seed 0) and quiet; a missing file is a
+    ModelUnavailableError naming ``role`` (the answering model or the judge)."""
+    if not model_path.is_file():
+        raise ModelUnavailableError(
+            f"{role} niet gevonden: {model_path}. Draai 'belbot models assemble'."
+        )
+    from llama_cpp import Llama
+
+    return Llama(model_path=str(model_path), n_ctx=n_ctx, n_threads=threads, seed=0, verbose=False)
+
+
 class LlamaCppGenerator:
     def __init__(self, model_path: Path, n_ctx: int = 2048, threads: int | None = None) -> None:
         self._path = model_path
         self._n_ctx = n_ctx
-        self._threads = threads or max(1, min(os.cpu_count() or 1, 4))
+        self._threads = threads or default_threads()
         self._llm: Any = None
         # One llama context serves one request at a time.
         self._lock = threading.Lock()
@@ -36,21 +53,8 @@ class LlamaCppGenerator:
         return file_sha256(self._path)
 
     def warm_up(self) -> None:
-        if self._llm is not None:
-            return
-        if not self._path.is_file():
-            raise ModelUnavailableError(
-                f"Taalmodel niet gevonden: {self._path}. Draai 'belbot models assemble'."
-            )
-        from llama_cpp import Llama
-
-        self._llm = Llama(
-            model_path=str(self._path),
-            n_ctx=self._n_ctx,
-            n_threads=self._threads,
-            seed=0,
-            verbose=False,
-        )
+        if self._llm is None:
+            self._llm = load_llama(self._path, self._n_ctx, self._threads)
 
     def generate(self, prompt: str, params: GenerationParams) -> Generation:
         self.warm_up()

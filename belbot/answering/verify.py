@@ -37,6 +37,11 @@ def clean_generation(raw: str) -> str:
     return text
 
 
+def answer_sentences(text: str) -> list[str]:
+    """The sentences of an answer text (whitespace collapsed), without marker-only pieces."""
+    return [s for s in split_sentences(" ".join(text.split())) if strip_markers(s)]
+
+
 def support(stats: TermStats, sentence: str, source: str) -> float:
     """Share of the sentence's content terms that occur in the source (plain, not IDF:
     connecting words the model adds should cost as much as any other)."""
@@ -63,7 +68,7 @@ def verify_answer(
 ) -> list[Verdict]:
     verdicts: list[Verdict] = []
     markers = markers_in(text)
-    sentences = [s for s in split_sentences(" ".join(text.split())) if strip_markers(s)]
+    sentences = answer_sentences(text)
     verdicts.append(
         Verdict(check="not_empty", passed=bool(strip_markers(text)), detail=f"{len(text)} tekens")
     )

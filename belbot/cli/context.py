@@ -10,10 +10,11 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from belbot.errors import BelbotError, InvalidInputError
+from belbot.errors import BelbotError, ConfigError, InvalidInputError
 from belbot.logs import configure_logging
 from belbot.runtime import prepare_environment
 from belbot.settings import Settings, load_settings
+from belbot.store.sqlite import SqliteStore
 
 console = Console()
 err_console = Console(stderr=True)
@@ -43,3 +44,16 @@ def domain_errors() -> Iterator[None]:
     except BelbotError as exc:
         err_console.print(f"[red]Fout ({exc.code}):[/red] {exc.message}")
         raise typer.Exit(code=1) from exc
+
+
+@contextmanager
+def existing_store(settings: Settings) -> Iterator[SqliteStore]:
+    """The configured conversation store, which must exist: read for measures over what
+    agents did, never created by a report."""
+    if not settings.store_path.is_file():
+        raise ConfigError(f"Geen gespreksopslag gevonden op {settings.store_path}.")
+    store = SqliteStore(settings.store_path)
+    try:
+        yield store
+    finally:
+        store.close()

@@ -9,16 +9,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from belbot.cli.context import CliState, console, domain_errors
-from belbot.errors import ConfigError
+from belbot.cli.context import CliState, console, domain_errors, existing_store
 from belbot.evaluation.ops import (
-    DEFAULT_WATTS_PER_CORE,
     OpsReport,
     Spread,
     operational_report,
     parse_moment,
 )
-from belbot.store.sqlite import SqliteStore
 
 
 def _fmt(value: float | None, suffix: str = "") -> str:
@@ -73,9 +70,14 @@ def ops(
         str | None, typer.Option("--until", help="Tot en met deze datum; standaard nu.")
     ] = None,
     watts: Annotated[
-        float,
-        typer.Option("--watts", min=0.1, help="Aangenomen vermogen per bezette CPU-kern, voor Wh."),
-    ] = DEFAULT_WATTS_PER_CORE,
+        float | None,
+        typer.Option(
+            "--watts",
+            min=0.1,
+            help="Aangenomen vermogen per bezette CPU-kern, voor Wh (standaard uit de "
+            "instellingen: evaluation.watts_per_core).",
+        ),
+    ] = None,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Schrijf het rapport ook als JSON.")
     ] = None,
@@ -86,13 +88,9 @@ def ops(
     with domain_errors():
         start = parse_moment(since, "--since")
         end = parse_moment(until, "--until", end_of_day=True) if until is not None else None
-        if not settings.store_path.is_file():
-            raise ConfigError(f"Geen gespreksopslag gevonden op {settings.store_path}.")
-        store = SqliteStore(settings.store_path)
-        try:
-            report = operational_report(store, start, end, watts)
-        finally:
-            store.close()
+        with existing_store(settings) as store:
+            assumed = watts if watts is not None else settings.evaluation.watts_per_core
+            report = operational_report(store, start, end, assumed)
     console.print(_table(report))
     if cost_note := _cost_note(report):
         console.print(cost_note, style="dim")

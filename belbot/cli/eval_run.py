@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,10 +12,9 @@ import typer
 from rich.table import Table
 
 from belbot.answering.service import AnswerService
-from belbot.cli.context import CliState, console, domain_errors, err_console
+from belbot.cli.context import CliState, console, domain_errors, err_console, existing_store
 from belbot.errors import ConfigError, InvalidInputError
 from belbot.settings import Settings
-from belbot.store.sqlite import SqliteStore
 
 
 def _scratch(settings: Settings, tmp: str, use_llm: bool) -> Settings:
@@ -45,19 +42,6 @@ def _warm_service(settings: Settings, tmp: str, use_llm: bool) -> AnswerService:
     return service
 
 
-@contextmanager
-def _agents_store(settings: Settings) -> Iterator[SqliteStore]:
-    """The configured conversation store, read for measures over what agents did."""
-    if not settings.store_path.is_file():
-        raise ConfigError(f"Geen gespreksopslag gevonden: {settings.store_path}")
-    store = SqliteStore(settings.store_path)
-    store.warm_up()
-    try:
-        yield store
-    finally:
-        store.close()
-
-
 def _scorer(settings: Settings, embedder: Any) -> tuple[Any, str]:
     try:
         from belbot.evaluation.judge import create_judge, make_ragas_embeddings
@@ -79,7 +63,7 @@ def _across_agents(settings: Settings, since: datetime | None, embed: Any) -> di
         return {"questions": 0, "note": "niet gevraagd (--agents-since)"}
     from belbot.evaluation.consistency import agents_consistency
 
-    with _agents_store(settings) as store:
+    with existing_store(settings) as store:
         groups = store.answers_by_question_across_agents(since)
     return {"since": since.isoformat(), **agents_consistency(groups, embed)}
 
@@ -214,9 +198,12 @@ def confirmations(
             )
         report: dict[str, Any] = {"summary": summarise(rows), "conversations": rows}
         if since is not None:
-            with _agents_store(settings) as store:
+            with existing_store(settings) as store:
                 report["approved"] = approved_report(
-                    ConfirmationStore(store), iso_utc(since), settings.evaluation.confirmation_cost
+                    ConfirmationStore(store),
+                    iso_utc(since),
+                    settings.evaluation.confirmation_cost,
+                    settings.evaluation.watts_per_core,
                 )
     table = Table(title=f"Bevestigingen op {testset.name}")
     table.add_column("maat")

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from belbot.answering.evidence import units
 from belbot.answering.numbers import numbers_in
 from belbot.answering.types import Answer, Citation
-from belbot.answering.verify import sentence_citations, strip_markers, support
+from belbot.answering.verify import answer_sentences, sentence_citations, strip_markers, support
 from belbot.confirmation.types import Omitted, Point, SourceNote
-from belbot.knowledge.sentences import split_sentences
 from belbot.retrieval.lexical import TermStats
 
 NOT_SUPPORTED = "niet opgenomen: niet onderbouwd"
@@ -44,18 +43,14 @@ def topic_line(question: str) -> str:
     return text[0].upper() + text[1:]
 
 
-def answer_sentences(text: str) -> list[str]:
+def answer_statements(text: str) -> list[str]:
     """The statements of a shown answer, each with its markers: a verbatim quote of an
     extractive answer («...» [1]) is one statement; generated text is split into sentences."""
     quotes = _QUOTE.findall(text)
     if quotes:
         return [f"{_BULLET.sub('', body).strip()} {markers.strip()}" for body, markers in quotes]
-    sentences: list[str] = []
-    for line in text.splitlines():
-        line = _BULLET.sub("", line).strip()
-        if line:
-            sentences += [s for s in split_sentences(line) if strip_markers(s).strip()]
-    return sentences
+    # Line by line: each bullet of a generated answer is its own sentence.
+    return [s for line in text.splitlines() for s in answer_sentences(_BULLET.sub("", line))]
 
 
 @dataclass
@@ -153,7 +148,7 @@ class Drafter:
         self, answer: Answer, notes: dict[str, SourceNote], quotes: dict[str, list[str]]
     ) -> tuple[list[str], list[int]]:
         given = {c.marker: c for c in answer.citations}
-        sentences = answer_sentences(answer.text)
+        sentences = answer_statements(answer.text)
         kept: list[str] = []
         used: list[int] = []
         for sentence, cites in zip(sentences, sentence_citations(sentences), strict=True):

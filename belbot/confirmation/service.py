@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from belbot.answering.verify import strip_markers
-from belbot.confirmation.draft import Drafter, answer_sentences, check_sentence
+from belbot.confirmation.draft import Drafter, answer_statements, check_sentence
 from belbot.confirmation.render import CLOSING, HEADINGS, INTRO, TITLE, render_text
 from belbot.confirmation.types import Confirmation, EditCheck
 from belbot.errors import InvalidInputError
@@ -115,7 +115,7 @@ class ConfirmationService:
                 if statement in rest:
                     checked += 1
                     rest = rest.replace(statement, " ")
-            for sentence in answer_sentences(rest):
+            for sentence in answer_statements(rest):
                 if not re.search(r"\w{2,}", strip_markers(sentence)):
                     continue
                 checked += 1

@@ -4,7 +4,6 @@ in a cited source. Also the path taken and the latency of each stage."""
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -13,6 +12,7 @@ from belbot.answering.service import AnswerService
 from belbot.answering.types import Answer
 from belbot.answering.verify import markers_in
 from belbot.evaluation.retrieval_eval import normalise_ws
+from belbot.evaluation.stats import percentile
 from belbot.evaluation.testset import TestCase
 
 
@@ -77,8 +77,8 @@ class AnswerReport:
             values = [v for r in self.results if (v := getattr(r.answer.timings, stage)) > 0]
             if len(values) >= 2:
                 latency[stage] = {
-                    "p50": round(statistics.median(values), 1),
-                    "p95": round(statistics.quantiles(values, n=20, method="inclusive")[18], 1),
+                    "p50": percentile(values, 50, 1),
+                    "p95": percentile(values, 95, 1),
                 }
         return {
             "answerable": len(answerable),

@@ -22,8 +22,8 @@ from belbot.confirmation.service import ConfirmationService
 from belbot.confirmation.types import Confirmation
 from belbot.errors import InvalidInputError
 from belbot.evaluation.answer_eval import fact_present
-from belbot.evaluation.report import mean_of, percentile
-from belbot.settings import ConfirmationCostSettings
+from belbot.evaluation.stats import mean_of, percentile
+from belbot.settings import DEFAULT_WATTS_PER_CORE, ConfirmationCostSettings
 from belbot.store.confirmations import ConfirmationStore
 
 FEEDBACK_AGENT = "evaluatie"
@@ -128,8 +128,8 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "words_mean": mean_of([r["words"] for r in rows]),
         "readability_points_mean": mean_of([r["readability_points"] for r in rows]),
         "readability_letter_mean": mean_of([r["readability_letter"] for r in rows]),
-        "generation_ms_p50": percentile(times, 50),
-        "generation_ms_p95": percentile(times, 95),
+        "generation_ms_p50": percentile(times, 50, 1),
+        "generation_ms_p95": percentile(times, 95, 1),
     }
 
 
@@ -171,26 +171,27 @@ def approved_report(
     records: ConfirmationStore,
     since: str,
     costs: ConfirmationCostSettings,
+    watts_per_core: float = DEFAULT_WATTS_PER_CORE,
 ) -> dict[str, Any]:
     """What agents did with the confirmations they approved since ``since``, and the cost per
     confirmation under the stated assumptions."""
     approved = records.approved_since(since)
     distances = [edit_distance(c.draft_text, c.final_text or c.draft_text) for c in approved]
     seconds = [float(c.seconds_to_approve or 0.0) for c in approved]
-    generation_wh = [c.generation_ms / 1000 * costs.watts_per_core / 3600 for c in approved]
+    generation_wh = [c.generation_ms / 1000 * watts_per_core / 3600 for c in approved]
     agent_eur = [s / 3600 * costs.agent_eur_per_hour for s in seconds]
     mean_agent = statistics.fmean(agent_eur) if agent_eur else None
     return {
         "since": since,
         "approved": len(approved),
         "edit_distance_mean": mean_of([float(d) for d in distances]),
-        "edit_distance_p50": percentile([float(d) for d in distances], 50),
+        "edit_distance_p50": percentile([float(d) for d in distances], 50, 1),
         "edit_share_mean": mean_of(
             [d / max(1, len(c.draft_text)) for d, c in zip(distances, approved, strict=True)]
         ),
         "unsupported_in_final": sum(len(c.unsupported_in_final) for c in approved),
-        "seconds_to_approve_p50": percentile(seconds, 50),
-        "seconds_to_approve_p95": percentile(seconds, 95),
+        "seconds_to_approve_p50": percentile(seconds, 50, 1),
+        "seconds_to_approve_p95": percentile(seconds, 95, 1),
         "cost_per_confirmation_eur": {
             "agent": round(mean_agent, 4) if mean_agent is not None else None,
             "digital_total": (
@@ -201,5 +202,5 @@ def approved_report(
             ),
             "energy_wh_mean": mean_of(generation_wh),
         },
-        "assumptions": costs.model_dump(),
+        "assumptions": {**costs.model_dump(), "watts_per_core": watts_per_core},
     }

@@ -16,6 +16,17 @@ from belbot.store.sqlite import AgentAnswer
 Embed = Callable[[list[str]], npt.NDArray[np.float32]]
 
 
+def consistency(texts: list[str], vectors: npt.NDArray[np.float32]) -> dict[str, float]:
+    """Exact-match rate and mean pairwise cosine over repeated answers (vectors normalised)."""
+    pairs = list(itertools.combinations(range(len(texts)), 2))
+    if not pairs:
+        return {"exact_match": 1.0, "mean_cosine": 1.0}
+    return {
+        "exact_match": sum(texts[a] == texts[b] for a, b in pairs) / len(pairs),
+        "mean_cosine": round(float(np.mean([float(vectors[a] @ vectors[b]) for a, b in pairs])), 4),
+    }
+
+
 def paraphrase_consistency(items: list[dict[str, Any]], embed: Embed) -> list[dict[str, Any]]:
     """One row per (paraphrase, original) pair present in the run: same decision (both answered
     or both refused), exact match and cosine similarity of the two answers."""

@@ -4,7 +4,6 @@ a search for every `pii` string in the answers, prompts, log files and database 
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from pathlib import Path
 
 from belbot.answering.service import AnswerService
 from belbot.answering.types import Answer
+from belbot.evaluation.stats import percentile
 from belbot.evaluation.testset import TestCase
 from belbot.guardrails.pipeline import GuardrailPipeline
 
@@ -117,8 +117,8 @@ def evaluate_guardrails(
         "pii_found_after_run": sum(leaks.values()),
         "pii_found_where": leaks,
         "latency_ms": {
-            "p50": round(statistics.median(latencies), 2),
-            "p95": round(statistics.quantiles(latencies, n=20, method="inclusive")[18], 2),
+            "p50": percentile(latencies, 50, 2),
+            "p95": percentile(latencies, 95, 2),
         },
     }
     return report

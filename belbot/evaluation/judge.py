@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import threading
 import time
@@ -19,8 +18,9 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from belbot.answering.llama_backend import default_threads, load_llama
 from belbot.embedding.base import Embedder
-from belbot.errors import BelbotError, ModelUnavailableError
+from belbot.errors import BelbotError
 
 if TYPE_CHECKING:
     from belbot.settings import Settings
@@ -79,26 +79,15 @@ class LlamaJudgeCore:
         self._n_ctx = n_ctx
         self._max_tokens = max_tokens
         self._timeout_s = timeout_s
-        self._threads = threads or max(1, min(os.cpu_count() or 1, 4))
+        self._threads = threads or default_threads()
         self._llm: Any = None
         self._grammars: dict[str, Any] = {}
         self._lock = threading.Lock()
         self.calls = 0
 
     def warm_up(self) -> None:
-        if self._llm is not None:
-            return
-        if not self.model_path.is_file():
-            raise ModelUnavailableError(f"Beoordelingsmodel niet gevonden: {self.model_path}")
-        from llama_cpp import Llama
-
-        self._llm = Llama(
-            model_path=str(self.model_path),
-            n_ctx=self._n_ctx,
-            n_threads=self._threads,
-            seed=0,
-            verbose=False,
-        )
+        if self._llm is None:
+            self._llm = load_llama(self.model_path, self._n_ctx, self._threads, "Beoordelingsmodel")
 
     def _grammar(self, schema: dict[str, Any]) -> Any:
         from llama_cpp.llama_grammar import LlamaGrammar

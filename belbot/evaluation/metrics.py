@@ -6,34 +6,25 @@ averages rather than counted as zero."""
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
-
-import numpy as np
-import numpy.typing as npt
 
 from belbot.answering.numbers import numbers_in
 from belbot.answering.service import GUARDRAIL_REASON
 from belbot.answering.types import Answer
-from belbot.answering.verify import markers_in, sentence_citations, strip_markers, support
+from belbot.answering.verify import answer_sentences, markers_in, sentence_citations, support
 from belbot.evaluation.answer_eval import fact_present
 from belbot.evaluation.retrieval_eval import first_hit_rank, normalise_ws
 from belbot.evaluation.testset import TestCase
-from belbot.knowledge.sentences import split_sentences
 from belbot.retrieval.lexical import TermStats
 
 RECALL_DEPTH = 5
 
 
-def item_path(answer: Answer) -> str:
+def path_class(answer: Answer) -> str:
     """generated / extractive / refused (no evidence) / blocked (a guardrail refused)."""
     if answer.path == "refused" and answer.path_reason.startswith(GUARDRAIL_REASON):
         return "blocked"
     return answer.path
-
-
-def answer_sentences(text: str) -> list[str]:
-    return [s for s in split_sentences(" ".join(text.split())) if strip_markers(s)]
 
 
 def source_transparency(answer: Answer, stats: TermStats, threshold: float) -> float | None:
@@ -99,15 +90,4 @@ def item_metrics(
             source_transparency(answer, stats, support_threshold) if not refused else None
         ),
         "pii_leaks": sum(value in answer.model_dump_json() for value in case.pii),
-    }
-
-
-def consistency(texts: list[str], vectors: npt.NDArray[np.float32]) -> dict[str, float]:
-    """Exact-match rate and mean pairwise cosine over repeated answers (vectors normalised)."""
-    pairs = list(itertools.combinations(range(len(texts)), 2))
-    if not pairs:
-        return {"exact_match": 1.0, "mean_cosine": 1.0}
-    return {
-        "exact_match": sum(texts[a] == texts[b] for a, b in pairs) / len(pairs),
-        "mean_cosine": round(float(np.mean([float(vectors[a] @ vectors[b]) for a, b in pairs])), 4),
     }

@@ -4,7 +4,6 @@ Read-only; it reports what the service and the side panel recorded, nothing is r
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -12,21 +11,20 @@ from datetime import UTC, date, datetime, timedelta
 from pydantic import BaseModel
 
 from belbot.answering.service import (
-    GUARDRAIL_REASON,
     LLM_OFF_REASON,
     REJECTED_REASON,
     UNAVAILABLE_REASON,
 )
 from belbot.answering.types import Answer
 from belbot.errors import InvalidInputError
+from belbot.evaluation.metrics import path_class
+from belbot.evaluation.stats import percentile
 from belbot.logs import get_logger
+from belbot.settings import DEFAULT_WATTS_PER_CORE
 from belbot.store.sqlite import SqliteStore, iso_utc
 
 log = get_logger(__name__)
 
-# Power of one fully busy core with its share of memory and board. A server CPU draws some
-# 5-10 W per loaded core; 15 W is rounded up so the estimate errs high. A 2-core share: 30 W.
-DEFAULT_WATTS_PER_CORE = 15.0
 SHOWN = "answer_shown"
 FOUND = ("source_opened", "answer_copied")  # the agent used the answer: a source or the text
 STAGES = ("retrieval_ms", "compose_ms", "prompt_ms", "prompt_processing_ms", "generation_ms",
@@ -160,24 +158,13 @@ def _moment(text: str | None) -> datetime | None:
 
 def spread(values: list[float], digits: int = 2) -> Spread:
     """p50 and p95 the way the answer evaluation computes them (inclusive quantiles)."""
-    if not values:
-        return Spread(n=0)
-    if len(values) == 1:
-        return Spread(n=1, p50=round(values[0], digits), p95=round(values[0], digits))
-    p95 = statistics.quantiles(values, n=20, method="inclusive")[18]
     return Spread(
-        n=len(values), p50=round(statistics.median(values), digits), p95=round(p95, digits)
+        n=len(values), p50=percentile(values, 50, digits), p95=percentile(values, 95, digits)
     )
 
 
 def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
-
-
-def path_class(answer: Answer) -> str:
-    if answer.path == "refused" and answer.path_reason.startswith(GUARDRAIL_REASON):
-        return "blocked"
-    return answer.path
 
 
 def _fallback_cause(reason: str) -> str:

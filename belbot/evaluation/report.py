@@ -5,24 +5,11 @@ from __future__ import annotations
 
 import html
 import json
-import statistics
 from collections import Counter, defaultdict
 from typing import Any
 
 from belbot.evaluation.ragas_eval import METRICS as RAGAS_METRICS
-
-
-def mean_of(values: list[Any]) -> float | None:
-    present = [float(v) for v in values if v is not None]
-    return round(statistics.fmean(present), 4) if present else None
-
-
-def percentile(values: list[float], q: int) -> float | None:
-    if not values:
-        return None
-    if len(values) == 1:
-        return round(values[0], 1)
-    return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1], 1)
+from belbot.evaluation.stats import mean_of, percentile
 
 
 def _ragas_summary(group: list[dict[str, Any]]) -> dict[str, Any]:
@@ -82,8 +69,8 @@ def aggregate(
             "paraphrase_same_decision": mean_of([p["same_decision"] for p in pairs]),
             "paraphrase_cosine": mean_of([p["cosine"] for p in pairs]),
             "pii_leaks": sum(i["pii_leaks"] for i in group),
-            "latency_p50_ms": percentile(latencies, 50),
-            "latency_p95_ms": percentile(latencies, 95),
+            "latency_p50_ms": percentile(latencies, 50, 1),
+            "latency_p95_ms": percentile(latencies, 95, 1),
             "paths": dict(Counter(i["path"] for i in group)),
             **_ragas_summary(group),
         }

@@ -20,8 +20,8 @@ from typing import Any
 from belbot.answering.service import AnswerService
 from belbot.answering.types import Answer
 from belbot.answering.verify import markers_in
-from belbot.evaluation.consistency import paraphrase_consistency
-from belbot.evaluation.metrics import consistency, item_metrics, item_path
+from belbot.evaluation.consistency import consistency, paraphrase_consistency
+from belbot.evaluation.metrics import item_metrics, path_class
 from belbot.evaluation.ragas_eval import RagasInput, RagasScorer
 from belbot.evaluation.report import aggregate, render_html
 from belbot.evaluation.testset import TestCase
@@ -102,7 +102,7 @@ class Evaluator:
             }
             for r in answer.retrieval
         ]
-        path = item_path(answer)
+        path = path_class(answer)
         # Only the passages the shown text points to: a refusal lists nearby passages, cites none.
         cited = set(markers_in(answer.text))
         item: dict[str, Any] = {

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from belbot.answering.service import AnswerService
 from belbot.cli.app import app as cli_app
 from belbot.embedding.fake import FakeEmbedder
+from belbot.evaluation.consistency import consistency
 from belbot.evaluation.judge import LexicalJudgeCore, make_llama_judge, make_ragas_embeddings
-from belbot.evaluation.metrics import consistency
 from belbot.evaluation.ragas_eval import RagasScorer
 from belbot.evaluation.run import Evaluator, RunOptions, ragas_selection, run_evaluation
 from belbot.evaluation.testset import load_testsets_lenient
