@@ -8,13 +8,12 @@ pyphen hyphenation dictionary). Higher is easier; 60-70 is plain language for mo
 
 from __future__ import annotations
 
-import json
 import statistics
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from belbot.answering.numbers import numbers_in
 from belbot.answering.service import AnswerService
@@ -23,6 +22,7 @@ from belbot.confirmation.types import Confirmation
 from belbot.errors import InvalidInputError
 from belbot.evaluation.answer_eval import fact_present
 from belbot.evaluation.stats import mean_of, percentile
+from belbot.evaluation.testset import first_line, read_records
 from belbot.settings import DEFAULT_WATTS_PER_CORE, ConfirmationCostSettings
 from belbot.store.confirmations import ConfirmationStore
 
@@ -46,17 +46,13 @@ class ConversationCase(BaseModel):
 
 
 def load_conversations(path: Path) -> tuple[list[ConversationCase], list[str]]:
-    if not path.is_file():
-        raise InvalidInputError(f"Testset niet gevonden: {path}")
     cases: list[ConversationCase] = []
     problems: list[str] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            cases.append(ConversationCase.model_validate(json.loads(line)))
-        except (json.JSONDecodeError, ValidationError) as exc:
-            problems.append(f"{path.name} regel {number}: {str(exc).splitlines()[0]}")
+    for number, case in read_records(path, ConversationCase):
+        if isinstance(case, ValueError):
+            problems.append(f"{path.name} regel {number}: {first_line(case)}")
+        else:
+            cases.append(case)
     return cases, problems
 
 

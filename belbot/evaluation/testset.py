@@ -8,8 +8,9 @@ sets) are read as such: the text becomes ``gold_answer`` and ``expected`` is der
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -56,25 +57,36 @@ class TestCase(BaseModel):
         return self.expected == "refuse"
 
 
-def parse_line(line: str) -> TestCase:
-    """One test-set line; raises ValueError (JSON or validation) with a short reason."""
-    return TestCase.model_validate(json.loads(line))
+M = TypeVar("M", bound=BaseModel)
 
 
-def load_testset(path: Path) -> list[TestCase]:
-    """A whole test set, strictly: the first malformed line is an error."""
+def read_records(path: Path, model: type[M]) -> Iterator[tuple[int, M | ValueError]]:
+    """Each non-blank line of a JSON Lines file with its number: the parsed record, or the
+    error (invalid JSON or a failed validation) for the caller to raise or report."""
     if not path.is_file():
         raise InvalidInputError(f"Testset niet gevonden: {path}")
-    cases: list[TestCase] = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            cases.append(parse_line(line))
+            yield number, model.model_validate(json.loads(line))
         except (json.JSONDecodeError, ValidationError) as exc:
+            yield number, exc
+
+
+def first_line(error: ValueError) -> str:
+    return str(error).splitlines()[0]
+
+
+def load_testset(path: Path) -> list[TestCase]:
+    """A whole test set, strictly: the first malformed line is an error."""
+    cases: list[TestCase] = []
+    for number, case in read_records(path, TestCase):
+        if isinstance(case, ValueError):
             raise InvalidInputError(
-                f"{path.name} regel {number}: ongeldig testgeval ({exc})"
-            ) from exc
+                f"{path.name} regel {number}: ongeldig testgeval ({case})"
+            ) from case
+        cases.append(case)
     if len({case.id for case in cases}) != len(cases):
         raise InvalidInputError(f"{path.name}: dubbele id's in de testset")
     return cases
@@ -87,20 +99,12 @@ def load_testsets_lenient(paths: list[Path]) -> tuple[list[TestCase], list[str]]
     problems: list[str] = []
     seen: set[str] = set()
     for path in paths:
-        if not path.is_file():
-            raise InvalidInputError(f"Testset niet gevonden: {path}")
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                case = parse_line(line)
-            except (json.JSONDecodeError, ValidationError) as exc:
-                reason = str(exc).splitlines()[0]
-                problems.append(f"{path.name} regel {number}: {reason}")
-                continue
-            if case.id in seen:
+        for number, case in read_records(path, TestCase):
+            if isinstance(case, ValueError):
+                problems.append(f"{path.name} regel {number}: {first_line(case)}")
+            elif case.id in seen:
                 problems.append(f"{path.name} regel {number}: id {case.id!r} komt al voor")
-                continue
-            seen.add(case.id)
-            cases.append(case)
+            else:
+                seen.add(case.id)
+                cases.append(case)
     return cases, problems
