@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -57,3 +58,20 @@ def existing_store(settings: Settings) -> Iterator[SqliteStore]:
         yield store
     finally:
         store.close()
+
+
+def write_json(path: Path, payload: object) -> None:
+    """A report file (UTF-8, indented), its folder created if needed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def scratch_settings(settings: Settings, tmp: str, use_llm: bool, **updates: object) -> Settings:
+    """Evaluation answers go to a scratch store, never into the agents' conversation log."""
+    return settings.model_copy(
+        update={
+            "store": settings.store.model_copy(update={"path": Path(tmp) / "eval.db"}),
+            "answering": settings.answering.model_copy(update={"use_llm": use_llm}),
+            **updates,
+        }
+    )

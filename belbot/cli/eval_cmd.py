@@ -10,36 +10,19 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from belbot.cli.context import CliState, console, domain_errors
+from belbot.cli.context import CliState, console, domain_errors, scratch_settings, write_json
 from belbot.cli.eval_ops import ops
 from belbot.cli.eval_run import compare, confirmations, run
 from belbot.evaluation.retrieval_eval import MRR_DEPTH, evaluate_retrieval
 from belbot.evaluation.testset import load_testset
 from belbot.retrieval.retriever import Mode
 from belbot.retrieval.service import open_retriever
-from belbot.settings import Settings
 
 app = typer.Typer(help="Evaluaties op geannoteerde testsets.", no_args_is_help=True)
 app.command("run")(run)
 app.command("compare")(compare)
 app.command("ops")(ops)
 app.command("confirmations")(confirmations)
-
-
-def _write_json(path: Path, payload: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
-
-
-def _scratch(settings: Settings, tmp: str, use_llm: bool, **updates: object) -> Settings:
-    """Evaluation answers go to a scratch store, never into the agents' conversation log."""
-    return settings.model_copy(
-        update={
-            "store": settings.store.model_copy(update={"path": Path(tmp) / "eval.db"}),
-            "answering": settings.answering.model_copy(update={"use_llm": use_llm}),
-            **updates,
-        }
-    )
 
 
 @app.command("retrieval")
@@ -83,7 +66,7 @@ def retrieval(
                 for mode, per_set in results.items()
             },
         }
-        _write_json(output, payload)
+        write_json(output, payload)
 
 
 @app.command("answers")
@@ -102,7 +85,7 @@ def answers(
     state: CliState = ctx.obj
     settings = state.settings()
     with domain_errors(), tempfile.TemporaryDirectory() as tmp:
-        settings = _scratch(settings, tmp, use_llm)
+        settings = scratch_settings(settings, tmp, use_llm)
         cases = [case for path in testsets for case in load_testset(path)]
         service = create_answer_service(settings)
         service.warm_up()
@@ -124,7 +107,7 @@ def answers(
             for r in report.results
         ]
         payload = {"summary": summary, "answers": detail}
-        _write_json(output, payload)
+        write_json(output, payload)
 
 
 @app.command("guardrails")
@@ -150,7 +133,7 @@ def guardrails(
         # A scratch store and log file: both are searched for personal data afterwards.
         log_file = Path(tmp) / "events.jsonl"
         log = settings.log.model_copy(update={"file": log_file, "level": "DEBUG"})
-        settings = _scratch(settings, tmp, use_llm, log=log)
+        settings = scratch_settings(settings, tmp, use_llm, log=log)
         configure_logging(settings.log)
         cases = load_testset(testset)
         ordinary_cases = [c for path in ordinary or [] for c in load_testset(path)]
@@ -165,4 +148,4 @@ def guardrails(
     console.print_json(json.dumps(report.summary, ensure_ascii=False))
     if output is not None:
         payload = {"summary": report.summary, "cases": report.rows}
-        _write_json(output, payload)
+        write_json(output, payload)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from belbot.cli.context import CliState, console, domain_errors, existing_store
+from belbot.cli.context import CliState, console, domain_errors, existing_store, write_json
 from belbot.evaluation.ops import (
     OpsReport,
     Spread,
@@ -95,9 +94,7 @@ def ops(
     if cost_note := _cost_note(report):
         console.print(cost_note, style="dim")
     if json_out is not None:
-        json_out.parent.mkdir(parents=True, exist_ok=True)
-        payload = report.model_dump(mode="json")
-        json_out.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+        write_json(json_out, report.model_dump(mode="json"))
 
 
 def _cost_note(report: OpsReport) -> str:

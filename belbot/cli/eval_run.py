@@ -12,19 +12,17 @@ import typer
 from rich.table import Table
 
 from belbot.answering.service import AnswerService
-from belbot.cli.context import CliState, console, domain_errors, err_console, existing_store
+from belbot.cli.context import (
+    CliState,
+    console,
+    domain_errors,
+    err_console,
+    existing_store,
+    scratch_settings,
+    write_json,
+)
 from belbot.errors import ConfigError, InvalidInputError
 from belbot.settings import Settings
-
-
-def _scratch(settings: Settings, tmp: str, use_llm: bool) -> Settings:
-    """Evaluation answers go to a scratch store, never into the agents' conversation log."""
-    return settings.model_copy(
-        update={
-            "store": settings.store.model_copy(update={"path": Path(tmp) / "eval.db"}),
-            "answering": settings.answering.model_copy(update={"use_llm": use_llm}),
-        }
-    )
 
 
 def _usable(cases: list[Any], problems: list[str], what: str) -> None:
@@ -37,7 +35,7 @@ def _usable(cases: list[Any], problems: list[str], what: str) -> None:
 def _warm_service(settings: Settings, tmp: str, use_llm: bool) -> AnswerService:
     from belbot.answering.factory import create_answer_service
 
-    service = create_answer_service(_scratch(settings, tmp, use_llm))
+    service = create_answer_service(scratch_settings(settings, tmp, use_llm))
     service.warm_up()
     return service
 
@@ -214,7 +212,4 @@ def confirmations(
     if "approved" in report:
         console.print_json(json.dumps(report["approved"], ensure_ascii=False))
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "confirmations.json").write_text(
-            json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8"
-        )
+        write_json(out / "confirmations.json", report)

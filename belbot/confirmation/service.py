@@ -98,6 +98,7 @@ class ConfirmationService:
         a line holds (new or changed text) is checked sentence by sentence."""
         _validate_text(text)
         passages = [note.passage for note in confirmation.notes]
+        stats = self._stats()
         topics = {f"{n}. {p.topic}" for n, p in enumerate(confirmation.points, start=1)}
         known = sorted(
             {_norm(s) for p in confirmation.points for s in p.statements}, key=len, reverse=True
@@ -119,16 +120,12 @@ class ConfirmationService:
                 if not re.search(r"\w{2,}", strip_markers(sentence)):
                     continue
                 checked += 1
-                if not check_sentence(self._stats(), sentence, passages, self._threshold).supported:
+                if not check_sentence(stats, sentence, passages, self._threshold).supported:
                     unsupported.append(" ".join(strip_markers(sentence).split()))
         return EditCheck(unsupported=unsupported, checked=checked)
 
     def approve(self, confirmation_id: str, text: str) -> Confirmation:
         confirmation, _ = self._confirmations.get(confirmation_id)
-        if confirmation.status == "approved":
-            raise ConfirmationConflictError(
-                "Deze bevestiging is al goedgekeurd en verandert niet meer; maak een correctie."
-            )
         check = self.check(confirmation, text)
         now = self._clock()
         created = datetime.fromisoformat(confirmation.created_at)
@@ -149,6 +146,7 @@ class ConfirmationService:
                 "seconds_to_approve": round((now - created).total_seconds(), 1),
             }
         )
+        # The store updates drafts only: approving twice (or racing) is a conflict there.
         self._confirmations.approve(approved)
         log.info(
             "confirmation.approved",
