@@ -102,7 +102,7 @@ def run(
         if ragas_per_set != 0:
             scorer, judge = _scorer(settings, service.retriever.embedder)
         evaluator = Evaluator(service, scorer)
-        across = _across_agents(settings, agents_since, evaluator._embed)
+        across = _across_agents(settings, agents_since, evaluator.embed)
         options = RunOptions(
             repeat=repeat,
             resume=resume,

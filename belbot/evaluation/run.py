@@ -86,7 +86,7 @@ class Evaluator:
         self._chunk_text = {c.chunk_id: c.text for c in index.chunks}
         self._chunk_doc = {c.chunk_id: index.documents[c.doc_id].file_name for c in index.chunks}
 
-    def _embed(self, texts: list[str]) -> Any:
+    def embed(self, texts: list[str]) -> Any:
         return self.service.retriever.embedder.embed_passages(texts)
 
     def evaluate(self, case: TestCase, repeat: int, with_ragas: bool) -> dict[str, Any]:
@@ -129,7 +129,7 @@ class Evaluator:
                 self.service.retriever.term_stats,
                 self.service.support_threshold,
             ),
-            "consistency": consistency(texts, self._embed(texts)),
+            "consistency": consistency(texts, self.embed(texts)),
         }
         if with_ragas and self.scorer is not None:
             item.update(self.scorer.score(self._ragas_input(case, answer, path, retrieved)))
@@ -187,6 +187,7 @@ def run_evaluation(
         _rewrite_items(items_path, [done[c.id] for c in cases if c.id in done])
     elif items_path.exists():
         items_path.unlink()
+    resumed = sum(1 for c in cases if c.id in done)
     selected = ragas_selection(cases, options.ragas_per_set) if evaluator.scorer else set()
     started_at = datetime.now(UTC)
     started = time.perf_counter()
@@ -201,11 +202,11 @@ def run_evaluation(
             if progress:
                 progress()
     items = [done[c.id] for c in cases if c.id in done]
-    paraphrases = paraphrase_consistency(items, evaluator._embed)
+    paraphrases = paraphrase_consistency(items, evaluator.embed)
     report = {
         "started_at": started_at.isoformat(timespec="seconds"),
         "run_seconds": round(time.perf_counter() - started, 1),
-        "resumed_items": sum(1 for c in cases if c.id in done) - len(items) + len(done),
+        "resumed_items": resumed,
         "configuration": configuration(evaluator.service, options, judge),
         "sets": aggregate(items, paraphrases),
         "paraphrase_pairs": paraphrases,

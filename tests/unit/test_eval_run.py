@@ -129,8 +129,10 @@ def test_resume_skips_finished_items_and_a_cut_off_line(
 
     evaluator.evaluate = counting  # type: ignore[method-assign]
     ticks: list[int] = []
-    run_evaluation(evaluator, cases, out, RunOptions(resume=True), progress=lambda: ticks.append(1))
-    assert asked == ["a2", "u1"] and len(ticks) == 3
+    report = run_evaluation(
+        evaluator, cases, out, RunOptions(resume=True), progress=lambda: ticks.append(1)
+    )
+    assert asked == ["a2", "u1"] and len(ticks) == 3 and report["resumed_items"] == 1
     assert [i["id"] for i in read_items(out)] == ["a1", "a2", "u1"]
 
 
