@@ -12,23 +12,28 @@ from belbot.settings import LogSettings
 
 
 class _Tee:
-    """Writes each rendered event line to several streams (stderr and the log file)."""
+    """Writes each rendered event line to several streams (stderr and the log file). None
+    stands for ``sys.stderr`` as it is at write time, not when logging was configured: a
+    test runner that swaps and closes stderr must not leave the logger writing to it."""
 
-    def __init__(self, streams: list[TextIO]) -> None:
+    def __init__(self, streams: list[TextIO | None]) -> None:
         self._streams = streams
 
+    def _targets(self) -> list[TextIO]:
+        return [stream or sys.stderr for stream in self._streams]
+
     def write(self, data: str) -> None:
-        for stream in self._streams:
+        for stream in self._targets():
             stream.write(data)
 
     def flush(self) -> None:
-        for stream in self._streams:
+        for stream in self._targets():
             stream.flush()
 
 
 def configure_logging(settings: LogSettings, stream: TextIO | None = None) -> None:
     level = getattr(logging, settings.level)
-    streams: list[TextIO] = [stream or sys.stderr]
+    streams: list[TextIO | None] = [stream]
     if settings.file is not None:
         settings.file.parent.mkdir(parents=True, exist_ok=True)
         streams.append(settings.file.open("a", encoding="utf-8"))
@@ -49,7 +54,7 @@ def configure_logging(settings: LogSettings, stream: TextIO | None = None) -> No
         logger_factory=structlog.WriteLoggerFactory(file=_Tee(streams)),  # type: ignore[arg-type]
         cache_logger_on_first_use=False,
     )
-    logging.basicConfig(level=max(level, logging.WARNING), stream=streams[0], force=True)
+    logging.basicConfig(level=max(level, logging.WARNING), stream=stream or sys.stderr, force=True)
     for noisy in ("bm25s", "sentence_transformers", "transformers", "faiss", "httpx"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
