@@ -140,7 +140,8 @@ class Evaluator:
     ) -> RagasInput:
         passages = self.service.evidence_passages
         return RagasInput(
-            question=case.question,
+            # As stored: redacted by the guardrails, so no personal data reaches the judge.
+            question=answer.question,
             answer=answer.text,
             contexts=[r["text"] for r in retrieved[:passages] if r["text"]],
             reference=case.gold_answer,

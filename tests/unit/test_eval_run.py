@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -223,3 +224,21 @@ def test_cli_run_with_the_fake_judge_then_compare(
     assert "Geen achteruitgang" in same.output
     missing = runner.invoke(cli_app, ["eval", "run", "--testset", "nergens.jsonl", "--out", "x"])
     assert missing.exit_code != 0 and "Testset niet gevonden" in missing.output
+
+
+def test_the_judge_never_sees_personal_data(service: AnswerService, tmp_path: Path) -> None:
+    prompts: list[str] = []
+
+    class Recording(LexicalJudgeCore):
+        def complete_json(self, prompt: str, response_model: Any) -> Any:
+            prompts.append(prompt)
+            return super().complete_json(prompt, response_model)
+
+    embeddings = make_ragas_embeddings(service.retriever.embedder)
+    scorer = RagasScorer(make_llama_judge(Recording()), embeddings, ["faithfulness"])
+    case = {**CASES[0], "question": "Klant met bsn 111222333 vraagt: " + CASES[0]["question"]}  # type: ignore[operator]
+    cases, _ = load_testsets_lenient([write(tmp_path / "p.jsonl", [json.dumps(case)])])
+    run_evaluation(
+        Evaluator(service, scorer), cases, tmp_path / "out", RunOptions(ragas_per_set=-1)
+    )
+    assert prompts and not any("111222333" in p for p in prompts)
