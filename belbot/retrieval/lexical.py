@@ -21,7 +21,7 @@ DEFAULT_STEMMER = "dutch_porter"
 def _stopwords() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_DUTCH
 
-    return frozenset(_fold(word) for word in STOPWORDS_DUTCH)
+    return frozenset(fold_accents(word) for word in STOPWORDS_DUTCH)
 
 
 @lru_cache(maxsize=4)
@@ -31,14 +31,14 @@ def _stemmer(algorithm: str) -> object:
     return Stemmer.Stemmer(algorithm)
 
 
-def _fold(text: str) -> str:
+def fold_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def tokenize(text: str, stemmer: str = DEFAULT_STEMMER) -> list[str]:
     """Dutch analysis chain; numbers stay whole tokens ("28.844" -> "28", "844" is avoided)."""
-    folded = _fold(text)
+    folded = fold_accents(text)
     # Keep thousands separators and decimal commas inside numbers: 28.844, 7,3.
     folded = re.sub(r"(?<=\d)[.,](?=\d)", "", folded)
     words = [
