@@ -8,6 +8,7 @@ from belbot.guardrails.pipeline import GuardrailPipeline
 from belbot.retrieval.service import open_retriever
 from belbot.settings import LLMSettings, Settings
 from belbot.store.sqlite import SqliteStore
+from belbot.tagging.classifier import create_tagger
 
 
 def create_generator(settings: LLMSettings) -> Generator:
@@ -44,6 +45,13 @@ def create_answer_service(
     retriever = open_retriever(settings, index_version, warm=False)
     store = SqliteStore(settings.store_path) if with_store else None
     pipeline = create_guardrails(settings) if guardrails is True else guardrails or None
+    # The tagger shares the retriever's (memoised) embedder: the question is embedded once.
+    tagger = create_tagger(settings, retriever.embedder) if settings.tagging.enabled else None
     return AnswerService(
-        retriever, generator or create_generator(settings.llm), settings.answering, store, pipeline
+        retriever,
+        generator or create_generator(settings.llm),
+        settings.answering,
+        store,
+        pipeline,
+        tagger,
     )

@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from belbot.answering.factory import create_answer_service
+from belbot.answering.service import AnswerService
+from belbot.answering.types import Answer
 from belbot.errors import BelbotError
 from belbot.settings import AnsweringSettings, RetrievalSettings, Settings
-from belbot.store.sqlite import SqliteStore
+from belbot.store.sqlite import SqliteStore, StoredAnswer
 
 
 @dataclass
@@ -20,13 +22,37 @@ class ReplayReport:
     replayed_text: str = ""
 
 
-def replay(settings: Settings, answer_id: str) -> ReplayReport:
-    store = SqliteStore(settings.store_path)
-    stored = store.get(answer_id)
+def _same_setup(service: AnswerService, original: Answer) -> bool:
+    """Can the running service replay this answer: same index, model, prompt and settings?"""
+    return (
+        service.retriever.index.version_id == original.index_version
+        and service.model_info.sha256 == original.model.sha256
+        and service.prompt_version == original.prompt_version
+        and service.config() == original.config
+    )
+
+
+def replay(
+    settings: Settings,
+    answer_id: str,
+    store: SqliteStore | None = None,
+    running: AnswerService | None = None,
+) -> ReplayReport:
+    """``running``: the service already loaded (the API), used when its setup is the
+    original's; otherwise a service is built for the original's index version and settings.
+    The caller holds the model (one question at a time) while this runs."""
+    own_store = store is None
+    store = store or SqliteStore(settings.store_path)
+    try:
+        stored = store.get(answer_id)
+        if stored.answer.cached_from:  # a cache hit replays the answer it reused
+            stored = store.get(stored.answer.cached_from)
+    finally:
+        if own_store:
+            store.close()
     original = stored.answer
-    if original.cached_from:  # a cache hit replays the answer it reused
-        stored = store.get(original.cached_from)
-        original = stored.answer
+    if running is not None and _same_setup(running, original):
+        return _compare(running, stored, answer_id)
     config = original.config
     replay_settings = settings.model_copy(
         update={
@@ -41,6 +67,13 @@ def replay(settings: Settings, answer_id: str) -> ReplayReport:
         raise BelbotError(
             f"Ander taalmodel dan bij het oorspronkelijke antwoord ({original.model.model_id})."
         )
+    return _compare(service, stored, answer_id)
+
+
+def _compare(service: AnswerService, stored: StoredAnswer, answer_id: str) -> ReplayReport:
+    original = stored.answer
+    if original.path_class == "blocked":
+        return _compare_guardrails(service, original, answer_id)
     answer, prompt, raw = service.rerun(original.question, stored.history)
     checks = {
         "same_index_version": answer.index_version == original.index_version,
@@ -53,5 +86,21 @@ def replay(settings: Settings, answer_id: str) -> ReplayReport:
         "same_path": answer.path == original.path,
         "same_citations": answer.cited_markers() == original.cited_markers(),
     }
-    store.close()
     return ReplayReport(answer_id, all(checks.values()), checks, original.text, answer.text)
+
+
+def _compare_guardrails(service: AnswerService, original: Answer, answer_id: str) -> ReplayReport:
+    """A blocked question never reached retrieval: replay is the guardrails' decision on the
+    stored (redacted) question, which is all that was kept of it."""
+    if service.guardrails is None:
+        raise BelbotError(
+            "Deze dienst draait zonder guardrails; een blokkade is niet na te spelen."
+        )
+    inspection = service.guardrails.inspect_input(original.question)
+    text = inspection.message if inspection.decision != "allow" else ""
+    checks = {
+        "same_policy_version": service.guardrails.policy_version == original.policy_version,
+        "same_decision": original.path_reason.endswith(inspection.category or "-"),
+        "same_text": text == original.text,
+    }
+    return ReplayReport(answer_id, all(checks.values()), checks, original.text, text)

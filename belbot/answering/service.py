@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 
@@ -17,6 +17,7 @@ from belbot.answering.followup import resolve
 from belbot.answering.generator import Generator
 from belbot.answering.prompt import PromptTemplate
 from belbot.answering.types import (
+    GUARDRAIL_REASON,
     Answer,
     AnswerPath,
     Citation,
@@ -35,6 +36,7 @@ from belbot.logs import get_logger
 from belbot.retrieval.retriever import Retriever
 from belbot.settings import AnsweringSettings
 from belbot.store.sqlite import SqliteStore
+from belbot.tagging.types import TagResult
 
 log = get_logger(__name__)
 
@@ -47,7 +49,6 @@ UNAVAILABLE_REASON = "zonder samenvatting: het taalmodel is niet beschikbaar"
 # Reasons recorded with a path; the operational report counts answers by them.
 LLM_OFF_REASON = "taalmodel uitgeschakeld"
 REJECTED_REASON = "modelantwoord afgekeurd: "
-GUARDRAIL_REASON = "guardrail: "
 
 
 @dataclass
@@ -87,6 +88,12 @@ def _citation(marker: int, passage: Passage) -> Citation:
     )
 
 
+class QuestionTagger(Protocol):
+    def warm_up(self) -> None: ...
+
+    def tag(self, text: str) -> TagResult: ...
+
+
 class AnswerService:
     def __init__(
         self,
@@ -95,8 +102,10 @@ class AnswerService:
         settings: AnsweringSettings,
         store: SqliteStore | None = None,
         guardrails: GuardrailPipeline | None = None,
+        tagger: QuestionTagger | None = None,
     ) -> None:
         self._retriever = retriever
+        self._tagger = tagger
         self._generator = generator
         self._settings = settings
         self._store = store
@@ -155,6 +164,25 @@ class AnswerService:
             self._store.warm_up()
         if self._guardrails is not None:
             self._guardrails.warm_up()
+        if self._tagger is not None:
+            self._tagger.warm_up()
+
+    def config(self) -> dict[str, dict[str, object]]:
+        """The settings an answer records for replay."""
+        return {
+            "answering": self._settings.model_dump(mode="json"),
+            "retrieval": self._retriever.settings.model_dump(mode="json"),
+        }
+
+    @property
+    def tagger(self) -> QuestionTagger | None:
+        return self._tagger
+
+    def _tagged(self, answer: Answer) -> Answer:
+        """The topic of the question as answered (redacted, follow-up context resolved)."""
+        if self._tagger is None:
+            return answer
+        return answer.model_copy(update={"tag": self._tagger.tag(answer.resolved_query)})
 
     # -- public entry points -------------------------------------------------------------
 
@@ -164,10 +192,12 @@ class AnswerService:
         conversation_id: str | None = None,
         use_cache: bool = True,
         agent_id: str = "",
+        record: bool = True,
     ) -> Answer:
-        """Answer, record and return. ``conversation_id`` continues a conversation."""
+        """Answer, record and return. ``conversation_id`` continues a conversation; ``record``
+        False starts one of which only counters are kept ("niet bewaren")."""
         draft = None
-        for event in self.ask_stream(question, conversation_id, use_cache, agent_id):
+        for event in self.ask_stream(question, conversation_id, use_cache, agent_id, record):
             if isinstance(event, Answer):
                 draft = event
         assert draft is not None
@@ -179,6 +209,7 @@ class AnswerService:
         conversation_id: str | None = None,
         use_cache: bool = True,
         agent_id: str = "",
+        record: bool = True,
     ) -> Iterator[str | Answer]:
         """Yields draft text pieces while the model writes, then the verified Answer."""
         if not question.strip():
@@ -202,7 +233,9 @@ class AnswerService:
             ):
                 raise InvalidInputError(f"Gesprek {conversation_id} bestaat niet.")
             if conversation_id is None:
-                conversation_id = store.new_conversation(agent_id) if store else uuid.uuid4().hex
+                conversation_id = (
+                    store.new_conversation(agent_id, retain=record) if store else uuid.uuid4().hex
+                )
             history = store.history(conversation_id) if store else []
             turn = len(history) + 1
             log.info(
@@ -214,7 +247,9 @@ class AnswerService:
                 decision=inspection.decision if inspection else "allow",
             )
             if inspection is not None and inspection.decision != "allow":
-                refusal = self._guardrail_refusal(inspection, request_id, conversation_id, turn)
+                refusal = self._tagged(
+                    self._guardrail_refusal(inspection, request_id, conversation_id, turn)
+                )
                 if store is not None:
                     store.save(refusal, "", "", None, None)
                 log.info("answer.returned", answer_id=refusal.answer_id, path=refusal.path,
@@ -236,6 +271,7 @@ class AnswerService:
                 else:
                     yield item
             assert draft is not None
+            draft = _Draft(self._tagged(draft.answer), draft.prompt, draft.raw_output)
             if store is not None:
                 keys = self._cache_keys(question, history)
                 store.save(draft.answer, draft.prompt, draft.raw_output, *keys)
@@ -313,10 +349,7 @@ class AnswerService:
             "index_version": self._retriever.index.version_id,
             "prompt_version": self._template.version,
             "params": self.params,
-            "config": {
-                "answering": self._settings.model_dump(mode="json"),
-                "retrieval": self._retriever.settings.model_dump(mode="json"),
-            },
+            "config": self.config(),
             "redactions": inspection.redactions if inspection else [],
             "guardrails": inspection.verdicts if inspection else [],
             "policy_version": self._guardrails.policy_version if self._guardrails else "",
@@ -557,6 +590,7 @@ class AnswerService:
         original = hit.answer
         answer = original.model_copy(
             update={
+                "tag": self._tagger.tag(original.resolved_query) if self._tagger else None,
                 "answer_id": uuid.uuid4().hex,
                 "request_id": request_id,
                 "conversation_id": conversation_id,

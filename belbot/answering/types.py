@@ -8,8 +8,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from belbot.guardrails.types import GuardrailVerdict, Redaction
+from belbot.tagging.types import TagResult
 
 AnswerPath = Literal["generated", "extractive", "refused"]
+# A refusal by the guardrails carries this prefix before its category in path_reason.
+GUARDRAIL_REASON = "guardrail: "
 
 
 class GenerationParams(BaseModel):
@@ -77,6 +80,9 @@ class Verdict(BaseModel):
     check: str
     passed: bool
     detail: str = ""
+    score: float | None = Field(
+        default=None, description="The measured value behind the verdict, where there is one."
+    )
 
 
 class Timings(BaseModel):
@@ -129,6 +135,22 @@ class Answer(BaseModel):
     cached: bool = False
     cached_from: str | None = None
     created_at: str = ""
+    tag: TagResult | None = Field(
+        default=None, description="Topic of the (redacted) question; absent before tagging."
+    )
 
     def cited_markers(self) -> list[int]:
         return [citation.marker for citation in self.citations]
+
+    @property
+    def path_class(self) -> str:
+        """generated / extractive / refused (no evidence) / blocked (a guardrail refused)."""
+        if self.path == "refused" and self.path_reason.startswith(GUARDRAIL_REASON):
+            return "blocked"
+        return self.path
+
+    @property
+    def support_min(self) -> float | None:
+        """The weakest sentence support the verification measured; None when nothing ran."""
+        scores = [v.score for v in self.verdicts if v.score is not None]
+        return min(scores) if scores else None

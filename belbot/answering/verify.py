@@ -133,6 +133,7 @@ def verify_answer(
             check="sentences_supported",
             passed=bool(sentences) and weakest >= support_threshold,
             detail=f"zwakste zin {weakest:.2f} (drempel {support_threshold:.2f})",
+            score=round(weakest, 4) if sentences else None,
         )
     )
     return verdicts

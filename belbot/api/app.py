@@ -3,10 +3,12 @@ become one JSON shape {code, message} with a Dutch message."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -17,7 +19,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from belbot import __version__
 from belbot.answering.factory import create_answer_service
 from belbot.answering.service import AnswerService
-from belbot.api import routes_ask, routes_confirmation, routes_feedback, routes_ops, routes_read
+from belbot.api import (
+    routes_ask,
+    routes_confirmation,
+    routes_conversation,
+    routes_dashboard,
+    routes_feedback,
+    routes_monitor,
+    routes_ops,
+    routes_read,
+    routes_review,
+)
 from belbot.api.deps import AuthError, ForbiddenError, NotFoundError
 from belbot.api.gate import ModelGate, OverloadedError
 from belbot.api.metrics import Metrics
@@ -31,8 +43,12 @@ from belbot.errors import (
     ModelUnavailableError,
 )
 from belbot.logs import get_logger
+from belbot.monitoring.retention import purge
 from belbot.settings import PROJECT_ROOT, Settings
 from belbot.store.confirmations import ConfirmationConflictError, ConfirmationNotFoundError
+from belbot.store.reviews import ReviewItemNotFoundError
+from belbot.store.sqlite import SqliteStore
+from belbot.tagging.taxonomy import load_taxonomy
 
 log = get_logger(__name__)
 DEV_AGENT = "ontwikkelaar"
@@ -44,6 +60,7 @@ _STATUS = {
     IndexBusyError: 409,
     ConfirmationConflictError: 409,
     ConfirmationNotFoundError: 404,
+    ReviewItemNotFoundError: 404,
     OverloadedError: 503,
     ModelUnavailableError: 503,
     IndexNotFoundError: 503,
@@ -65,6 +82,19 @@ def _bootstrap_keys(app: FastAPI, settings: Settings) -> None:
         sys.stderr.write(f"\nOntwikkelsleutel (eenmalig getoond, rol admin): {key}\n\n")
 
 
+async def _purge_on_schedule(store: SqliteStore, settings: Settings) -> None:
+    """Retention while the service runs: the first purge at start-up, then every interval.
+    A failure is logged and retried next time; it never stops the service."""
+    interval = settings.store.purge_interval_s
+    while interval > 0:
+        try:
+            cutoff = datetime.now(UTC) - timedelta(days=settings.store.retention_days)
+            await asyncio.to_thread(purge, store, cutoff)
+        except Exception as exc:
+            log.error("retention.failed", error=type(exc).__name__)
+        await asyncio.sleep(interval)
+
+
 def create_app(settings: Settings, service: AnswerService | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -77,11 +107,17 @@ def create_app(settings: Settings, service: AnswerService | None = None) -> Fast
             lambda: app.state.service.retriever.term_stats,
             settings.answering.support_threshold,
         )
+        tagger = app.state.service.tagger
+        app.state.taxonomy = (
+            tagger.taxonomy if tagger is not None else load_taxonomy(settings.tagging.taxonomy_file)
+        )
         _bootstrap_keys(app, settings)
+        retention = asyncio.create_task(_purge_on_schedule(app.state.store, settings))
         app.state.ready = True
         log.info("api.ready", host=settings.api.host, port=settings.api.port)
         yield
         app.state.ready = False
+        retention.cancel()
 
     app = FastAPI(
         title="BelBot API",
@@ -146,6 +182,10 @@ def create_app(settings: Settings, service: AnswerService | None = None) -> Fast
         routes_feedback.router,
         routes_ops.router,
         routes_confirmation.router,
+        routes_conversation.router,
+        routes_monitor.router,
+        routes_review.router,
+        routes_dashboard.router,
     ):
         app.include_router(router)
     app.mount("/", StaticFiles(directory=PROJECT_ROOT / "ui", html=True), name="ui")

@@ -91,7 +91,10 @@ MonitorDep = Annotated[Identity, Depends(_monitor)]
 
 
 def check_conversation(store: SqliteStore, identity: Identity, conversation_id: str) -> None:
-    """An agent sees only their own conversations; an unknown ID is a 404 either way."""
+    """An agent works only in their own conversations: another agent's is a 403, an unknown
+    ID a 404."""
     owner = store.conversation_owner(conversation_id)
-    if owner is None or (not identity.reads_all and owner != identity.agent_id):
+    if owner is None:
         raise NotFoundError(f"Gesprek {conversation_id} bestaat niet.")
+    if not identity.reads_all and owner != identity.agent_id:
+        raise ForbiddenError("Dit gesprek is van een andere medewerker.")

@@ -36,7 +36,9 @@ def ask(
     if body.conversation_id:
         check_conversation(store, identity, body.conversation_id)
     with gate.hold():
-        answer = service.ask(body.question, body.conversation_id, agent_id=identity.agent_id)
+        answer = service.ask(
+            body.question, body.conversation_id, agent_id=identity.agent_id, record=body.record
+        )
     metrics.answers.labels(answer.path, str(answer.cached).lower()).inc()
     return answer
 
@@ -64,7 +66,7 @@ def ask_stream(
     def events() -> Iterator[str]:
         try:
             for item in service.ask_stream(
-                body.question, body.conversation_id, agent_id=identity.agent_id
+                body.question, body.conversation_id, agent_id=identity.agent_id, record=body.record
             ):
                 if isinstance(item, Answer):
                     metrics.answers.labels(item.path, str(item.cached).lower()).inc()

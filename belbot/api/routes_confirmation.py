@@ -16,6 +16,7 @@ from belbot.api.schemas import ConfirmationText
 from belbot.confirmation.render import render_pdf
 from belbot.confirmation.service import ConfirmationService
 from belbot.confirmation.types import Confirmation, EditCheck
+from belbot.store.confirmations import ConfirmationConflictError
 from belbot.store.sqlite import SqliteStore
 
 router = APIRouter(prefix="/v1", tags=["confirmation"])
@@ -38,6 +39,11 @@ def draft_confirmation(
 ) -> Confirmation:
     """Bevestiging opstellen: één punt per getoond, niet afgewezen antwoord, met bronnen."""
     check_conversation(store, identity, conversation_id)
+    if not store.retained(conversation_id):
+        raise ConfirmationConflictError(
+            "Dit gesprek wordt niet bewaard (bezwaar van de beller): een schriftelijke "
+            "bevestiging is niet mogelijk."
+        )
     return confirmations.draft(conversation_id, identity.agent_id)
 
 

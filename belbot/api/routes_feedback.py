@@ -16,7 +16,8 @@ from belbot.api.deps import (
 )
 from belbot.api.schemas import EventRequest, FeedbackRequest
 from belbot.errors import InvalidInputError
-from belbot.store.sqlite import AnswerNotFoundError
+from belbot.monitoring.counters import feedback_counters
+from belbot.store.sqlite import AnswerNotFoundError, now_iso
 
 router = APIRouter(prefix="/v1", tags=["feedback"])
 
@@ -32,6 +33,14 @@ def give_feedback(
     """Duim omhoog of omlaag; bij omlaag een reden uit de vaste lijst."""
     if body.rating == "down" and body.reason is None:
         raise InvalidInputError("Kies bij een duim omlaag een reden uit de lijst.")
+    ephemeral = store.ephemeral_answer(answer_id)
+    if ephemeral is not None:  # a conversation not recorded: the thumb is only counted
+        check_conversation(store, identity, ephemeral.conversation_id)
+        store.add_counters(
+            now_iso()[:10], feedback_counters(body.rating, body.reason, ephemeral.tag)
+        )
+        metrics.feedback.labels(body.rating).inc()
+        return {"answer_id": answer_id, "feedback": [], "recorded": False}
     try:
         answer = store.get(answer_id).answer
     except AnswerNotFoundError as exc:
@@ -56,6 +65,10 @@ def record_event(body: EventRequest, store: StoreDep, identity: IdentityDep) -> 
     """Getoond, bron geopend, gekopieerd, gesprek beëindigd: voor 'time to find/resolve'."""
     if body.conversation_id:
         check_conversation(store, identity, body.conversation_id)
+        if not store.retained(body.conversation_id):  # not recorded: nothing is kept
+            if body.kind == "conversation_ended":
+                store.end_conversation(body.conversation_id)
+            return {"status": "niet bewaard"}
     store.add_event(
         body.kind, identity.agent_id, body.conversation_id, body.answer_id, body.chunk_id,
         body.client_time,

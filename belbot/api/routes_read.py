@@ -7,12 +7,26 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from belbot.answering.types import Answer
-from belbot.api.deps import IdentityDep, NotFoundError, ServiceDep, StoreDep, check_conversation
+from belbot.api.deps import (
+    Identity,
+    IdentityDep,
+    NotFoundError,
+    ServiceDep,
+    StoreDep,
+    check_conversation,
+)
 from belbot.api.schemas import SourceContext
-from belbot.store.sqlite import AnswerNotFoundError
+from belbot.store.monitoring import MonitoringStore
+from belbot.store.sqlite import AnswerNotFoundError, SqliteStore
 
 router = APIRouter(prefix="/v1", tags=["teruglezen"])
 CONTEXT_CHARS = 600
+
+
+def _audit(store: SqliteStore, identity: Identity, action: str, kind: str, target: str) -> None:
+    """A monitor's (or admin's) view of an agent's conversation is written to the audit log."""
+    if identity.reads_all:
+        MonitoringStore(store).audit(identity.agent_id, identity.role, action, kind, target)
 
 
 @router.get("/answers/{answer_id}", response_model=Answer)
@@ -22,6 +36,7 @@ def get_answer(answer_id: str, store: StoreDep, identity: IdentityDep) -> Answer
     except AnswerNotFoundError as exc:
         raise NotFoundError(exc.message) from exc
     check_conversation(store, identity, answer.conversation_id)
+    _audit(store, identity, "view_answer", "answer", answer_id)
     return answer
 
 
@@ -38,6 +53,7 @@ def get_conversation(
     conversation_id: str, store: StoreDep, identity: IdentityDep
 ) -> dict[str, object]:
     check_conversation(store, identity, conversation_id)
+    _audit(store, identity, "view_conversation", "conversation", conversation_id)
     return {
         "id": conversation_id,
         "answers": [a.model_dump(mode="json") for a in store.conversation_answers(conversation_id)],

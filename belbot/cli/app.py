@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from belbot.cli import ask_cmd, eval_cmd, ingest_cmd, models_cmd, search_cmd, serve_cmd
+from belbot.cli import (
+    ask_cmd,
+    eval_cmd,
+    ingest_cmd,
+    models_cmd,
+    monitor_cmd,
+    report_cmd,
+    search_cmd,
+    serve_cmd,
+)
 from belbot.cli.context import CliState
 
 app = typer.Typer(
@@ -36,6 +45,9 @@ app.command("replay")(ask_cmd.replay)
 app.command("serve")(serve_cmd.serve)
 app.add_typer(eval_cmd.app, name="eval")
 app.add_typer(models_cmd.app, name="models")
+app.add_typer(report_cmd.app, name="report")
+app.add_typer(monitor_cmd.review_app, name="review")
+app.command("purge")(monitor_cmd.purge)
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from belbot.answering.numbers import numbers_in
-from belbot.answering.service import GUARDRAIL_REASON
 from belbot.answering.types import Answer
 from belbot.answering.verify import answer_sentences, markers_in, sentence_citations, support
 from belbot.evaluation.answer_eval import fact_present
@@ -22,9 +21,7 @@ RECALL_DEPTH = 5
 
 def path_class(answer: Answer) -> str:
     """generated / extractive / refused (no evidence) / blocked (a guardrail refused)."""
-    if answer.path == "refused" and answer.path_reason.startswith(GUARDRAIL_REASON):
-        return "blocked"
-    return answer.path
+    return answer.path_class
 
 
 def source_transparency(answer: Answer, stats: TermStats, threshold: float) -> float | None:

@@ -5,7 +5,6 @@ Read-only; it reports what the service and the side panel recorded, nothing is r
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from pydantic import BaseModel
@@ -20,13 +19,12 @@ from belbot.errors import InvalidInputError
 from belbot.evaluation.metrics import path_class
 from belbot.evaluation.stats import percentile
 from belbot.logs import get_logger
+from belbot.monitoring.rollup import FOUND, SHOWN, TimedEvent, find_seconds, parse_client_time
 from belbot.settings import DEFAULT_WATTS_PER_CORE
 from belbot.store.sqlite import SqliteStore, iso_utc
 
 log = get_logger(__name__)
 
-SHOWN = "answer_shown"
-FOUND = ("source_opened", "answer_copied")  # the agent used the answer: a source or the text
 STAGES = ("retrieval_ms", "compose_ms", "prompt_ms", "prompt_processing_ms", "generation_ms",
           "verification_ms")  # fmt: skip
 PATHS = ("generated", "extractive", "refused", "blocked")
@@ -123,13 +121,6 @@ class OpsReport(BaseModel):
     definitions: dict[str, str]
 
 
-@dataclass(frozen=True)
-class _Event:
-    kind: str
-    server: datetime
-    client: datetime | None
-
-
 def parse_moment(text: str, option: str, end_of_day: bool = False) -> datetime:
     """A date or ISO date-time from the command line, as an aware UTC moment. A bare date
     with ``end_of_day`` is the next midnight, so ``--until 2025-03-31`` includes that day."""
@@ -144,16 +135,6 @@ def parse_moment(text: str, option: str, end_of_day: bool = False) -> datetime:
             f"{option} '{text}' is geen datum; gebruik JJJJ-MM-DD of JJJJ-MM-DDTuu:mm."
         ) from exc
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _moment(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return None  # a client clock string we cannot read: the server clock is used
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def spread(values: list[float], digits: int = 2) -> Spread:
@@ -217,26 +198,17 @@ def _time_to_find(store: SqliteStore, period: tuple[str, str]) -> TimeToFind:
         f"WHERE a.created_at >= ? AND a.created_at < ? AND e.kind IN (?{', ?' * len(FOUND)})",
         (*period, SHOWN, *FOUND),
     )
-    by_answer: dict[str, list[_Event]] = defaultdict(list)
+    by_answer: dict[str, list[TimedEvent]] = defaultdict(list)
     for answer_id, kind, created_at, client_time in rows:
         by_answer[answer_id].append(
-            _Event(kind, datetime.fromisoformat(created_at), _moment(client_time))
+            TimedEvent(kind, datetime.fromisoformat(created_at), parse_client_time(client_time))
         )
     shown_count, durations = 0, []
     for events in by_answer.values():
-        shown = min((e for e in events if e.kind == SHOWN), key=lambda e: e.server, default=None)
-        if shown is None:
-            continue
-        shown_count += 1
-        # One clock per pair: the browser's when both have it (no network delay in it).
-        gaps = [
-            (e.client - shown.client if e.client and shown.client else e.server - shown.server)
-            for e in events
-            if e.kind in FOUND
-        ]
-        found = [gap.total_seconds() for gap in gaps if gap >= timedelta(0)]
-        if found:
-            durations.append(min(found))
+        shown, seconds = find_seconds(events)
+        shown_count += shown
+        if seconds is not None:
+            durations.append(seconds)
     return TimeToFind(shown=shown_count, found=len(durations), seconds=spread(durations))
 
 

@@ -10,6 +10,9 @@ import secrets
 import sqlite3
 import threading
 import uuid
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +20,7 @@ from typing import NamedTuple
 
 from belbot.answering.types import Answer
 from belbot.errors import BelbotError
+from belbot.monitoring.counters import answer_counters
 from belbot.store.migrations import MIGRATIONS
 
 
@@ -30,6 +34,14 @@ class StoredAnswer:
     prompt: str
     raw_output: str
     history: list[str]  # resolved queries of the earlier turns of its conversation
+
+
+class EphemeralAnswer(NamedTuple):
+    conversation_id: str
+    tag: str | None
+
+
+EPHEMERAL_ANSWERS = 10_000
 
 
 class AgentAnswer(NamedTuple):
@@ -50,7 +62,7 @@ def _key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def _now() -> str:
+def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
@@ -64,7 +76,12 @@ class SqliteStore:
     def __init__(self, path: Path) -> None:
         self._path = path
         self._conn: sqlite3.Connection | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._depth = 0  # open transaction() blocks of the thread holding the lock
+        # "Niet bewaren": per conversation the resolved queries (follow-ups need them) and the
+        # recent answer ids (for thumbs), in this process only, never written.
+        self._ephemeral: dict[str, list[str]] = {}
+        self._ephemeral_answers: OrderedDict[str, EphemeralAnswer] = OrderedDict()
 
     def warm_up(self) -> None:
         if self._conn is not None:
@@ -89,6 +106,31 @@ class SqliteStore:
         assert self._conn is not None
         return self._conn
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction. The lock keeps this process's threads out of each other's;
+        a transaction opened inside another (same thread) joins it: one commit at the end."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            conn = self.conn
+            conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
+            finally:
+                self._depth = 0
+
     def _migrate(self) -> None:
         conn = self.conn
         conn.execute(
@@ -103,7 +145,7 @@ class SqliteStore:
                 try:
                     for statement in filter(str.strip, sql.split(";")):
                         conn.execute(statement)
-                    conn.execute("INSERT INTO _migrations VALUES (?, ?)", (name, _now()))
+                    conn.execute("INSERT INTO _migrations VALUES (?, ?)", (name, now_iso()))
                     conn.execute("COMMIT")
                 except Exception:
                     conn.execute("ROLLBACK")
@@ -112,11 +154,11 @@ class SqliteStore:
     def applied_migrations(self) -> list[str]:
         return [row[0] for row in self.conn.execute("SELECT name FROM _migrations ORDER BY name")]
 
-    def new_conversation(self, agent_id: str = "") -> str:
+    def new_conversation(self, agent_id: str = "", retain: bool = True) -> str:
         conversation_id = uuid.uuid4().hex
         self.conn.execute(
-            "INSERT INTO conversations (id, created_at, agent_id) VALUES (?, ?, ?)",
-            (conversation_id, _now(), agent_id),
+            "INSERT INTO conversations (id, created_at, agent_id, retain) VALUES (?, ?, ?, ?)",
+            (conversation_id, now_iso(), agent_id, int(retain)),
         )
         return conversation_id
 
@@ -147,9 +189,10 @@ class SqliteStore:
         return [Answer.model_validate_json(row[0]) for row in rows]
 
     def end_conversation(self, conversation_id: str) -> None:
+        self._ephemeral.pop(conversation_id, None)
         self.conn.execute(
             "UPDATE conversations SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
-            (_now(), conversation_id),
+            (now_iso(), conversation_id),
         )
 
     # -- API keys: only their hash is stored ---------------------------------------------
@@ -158,7 +201,7 @@ class SqliteStore:
         key = key or "bb_" + secrets.token_urlsafe(24)
         self.conn.execute(
             "INSERT INTO api_keys (id, key_hash, role, agent_id, created_at) VALUES (?,?,?,?,?)",
-            (uuid.uuid4().hex, _key_hash(key), role, agent_id, _now()),
+            (uuid.uuid4().hex, _key_hash(key), role, agent_id, now_iso()),
         )
         return key
 
@@ -185,26 +228,19 @@ class SqliteStore:
         self, answer_id: str, agent_id: str, rating: str, reason: str | None, comment: str | None
     ) -> None:
         """One current verdict per agent per answer; every change is kept in the history."""
-        now = _now()
-        with self._lock:
-            conn = self.conn
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                conn.execute(
-                    "INSERT INTO feedback VALUES (?,?,?,?,?,?) ON CONFLICT (answer_id, agent_id) "
-                    "DO UPDATE SET rating = excluded.rating, reason = excluded.reason, "
-                    "comment = excluded.comment, updated_at = excluded.updated_at",
-                    (answer_id, agent_id, rating, reason, comment, now),
-                )
-                conn.execute(
-                    "INSERT INTO feedback_history (answer_id, agent_id, rating, reason, comment, "
-                    "created_at) VALUES (?,?,?,?,?,?)",
-                    (answer_id, agent_id, rating, reason, comment, now),
-                )
-                conn.execute("COMMIT")
-            except Exception:
-                conn.execute("ROLLBACK")
-                raise
+        now = now_iso()
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO feedback VALUES (?,?,?,?,?,?) ON CONFLICT (answer_id, agent_id) "
+                "DO UPDATE SET rating = excluded.rating, reason = excluded.reason, "
+                "comment = excluded.comment, updated_at = excluded.updated_at",
+                (answer_id, agent_id, rating, reason, comment, now),
+            )
+            self.conn.execute(
+                "INSERT INTO feedback_history (answer_id, agent_id, rating, reason, comment, "
+                "created_at) VALUES (?,?,?,?,?,?)",
+                (answer_id, agent_id, rating, reason, comment, now),
+            )
 
     def feedback_for(self, answer_id: str) -> list[dict[str, object]]:
         keys = ("agent_id", "rating", "reason", "comment", "updated_at")
@@ -246,7 +282,7 @@ class SqliteStore:
         self.conn.execute(
             "INSERT INTO events (kind, conversation_id, answer_id, chunk_id, agent_id, "
             "client_time, created_at) VALUES (?,?,?,?,?,?,?)",
-            (kind, conversation_id, answer_id, chunk_id, agent_id, client_time, _now()),
+            (kind, conversation_id, answer_id, chunk_id, agent_id, client_time, now_iso()),
         )
         if kind == "conversation_ended" and conversation_id:
             self.end_conversation(conversation_id)
@@ -259,6 +295,9 @@ class SqliteStore:
 
     def history(self, conversation_id: str, before_seq: int | None = None) -> list[str]:
         """Resolved queries of the conversation's turns, oldest first."""
+        if conversation_id in self._ephemeral:
+            kept = self._ephemeral[conversation_id]
+            return kept[: before_seq - 1] if before_seq is not None else list(kept)
         limit = before_seq if before_seq is not None else 1 << 30
         rows = self.conn.execute(
             "SELECT resolved_query FROM turns WHERE conversation_id = ? AND seq < ? ORDER BY seq",
@@ -280,48 +319,105 @@ class SqliteStore:
         cache_key: str | None,
         near_key: str | None,
     ) -> None:
-        """Turn and answer in one transaction: both are stored or neither."""
+        """Turn and answer in one transaction: both are stored or neither. In a conversation
+        marked "niet bewaren" only the answer's counters are kept (and the resolved query, in
+        memory, for follow-up questions)."""
         turn_id = f"{answer.conversation_id}:{answer.turn}"
-        with self._lock:
+        tag = answer.tag.tag if answer.tag else None
+        with self.transaction():
             conn = self.conn
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                conn.execute(
-                    "INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?)",
-                    (
-                        turn_id,
-                        answer.conversation_id,
-                        answer.turn,
-                        answer.question,
-                        answer.resolved_query,
-                        answer.created_at,
-                    ),
-                )
-                conn.execute(
-                    "INSERT INTO answers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        answer.answer_id,
-                        turn_id,
-                        answer.request_id,
-                        answer.path,
-                        int(answer.cached),
-                        answer.cached_from,
-                        answer.text,
-                        answer.model_dump_json(),
-                        prompt,
-                        raw_output,
-                        answer.index_version,
-                        answer.model.sha256,
-                        answer.prompt_version,
-                        cache_key,
-                        near_key,
-                        answer.created_at,
-                    ),
-                )
-                conn.execute("COMMIT")
-            except Exception:
-                conn.execute("ROLLBACK")
-                raise
+            if not self.retained(answer.conversation_id):
+                self._keep_ephemeral(answer)
+                return
+            conn.execute(
+                "INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    turn_id,
+                    answer.conversation_id,
+                    answer.turn,
+                    answer.question,
+                    answer.resolved_query,
+                    answer.created_at,
+                ),
+            )
+            conn.execute(
+                "INSERT INTO answers (id, turn_id, request_id, path, cached, cached_from, "
+                "text, record, prompt, raw_output, index_version, model_sha256, "
+                "prompt_version, cache_key, near_key, created_at, tag, tag_confidence, "
+                "path_class, total_ms, cpu_ms, support_min) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    answer.answer_id,
+                    turn_id,
+                    answer.request_id,
+                    answer.path,
+                    int(answer.cached),
+                    answer.cached_from,
+                    answer.text,
+                    answer.model_dump_json(),
+                    prompt,
+                    raw_output,
+                    answer.index_version,
+                    answer.model.sha256,
+                    answer.prompt_version,
+                    cache_key,
+                    near_key,
+                    answer.created_at,
+                    tag,
+                    answer.tag.confidence if answer.tag else None,
+                    answer.path_class,
+                    answer.timings.total_ms,
+                    answer.timings.cpu_ms,
+                    answer.support_min,
+                ),
+            )
+
+    # -- conversations that keep only counters ("niet bewaren") ----------------------------
+
+    def retained(self, conversation_id: str) -> bool:
+        row = self.conn.execute(
+            "SELECT retain FROM conversations WHERE id = ?", (conversation_id,)
+        ).fetchone()
+        return row is None or bool(row[0])
+
+    def _keep_ephemeral(self, answer: Answer) -> None:
+        """Inside the caller's transaction: the counters, nothing of the content."""
+        counts = answer_counters(
+            answer.tag.tag if answer.tag else None,
+            answer.path_class,
+            answer.cached,
+            answer.timings.total_ms,
+            answer.timings.cpu_ms,
+        )
+        counts["conversations.unrecorded.answers"] += 1
+        self.add_counters_in_transaction(answer.created_at[:10], counts)
+        state = self._ephemeral.setdefault(answer.conversation_id, [])
+        state.append(answer.resolved_query)
+        self._ephemeral_answers[answer.answer_id] = EphemeralAnswer(
+            answer.conversation_id, answer.tag.tag if answer.tag else None
+        )
+        while len(self._ephemeral_answers) > EPHEMERAL_ANSWERS:
+            self._ephemeral_answers.popitem(last=False)
+
+    def ephemeral_answer(self, answer_id: str) -> EphemeralAnswer | None:
+        return self._ephemeral_answers.get(answer_id)
+
+    def forget_ephemeral(self, conversation_id: str) -> None:
+        self._ephemeral.pop(conversation_id, None)
+
+    def keep_history_in_memory(self, conversation_id: str, history: list[str]) -> None:
+        self._ephemeral[conversation_id] = list(history)
+
+    def add_counters(self, day: str, counts: Mapping[str, float]) -> None:
+        with self.transaction():
+            self.add_counters_in_transaction(day, counts)
+
+    def add_counters_in_transaction(self, day: str, counts: Mapping[str, float]) -> None:
+        self.conn.executemany(
+            "INSERT INTO counters (day, name, value) VALUES (?, ?, ?) "
+            "ON CONFLICT (day, name) DO UPDATE SET value = value + excluded.value",
+            [(day, name, float(value)) for name, value in sorted(counts.items()) if value],
+        )
 
     def get(self, answer_id: str) -> StoredAnswer:
         row = self.conn.execute(

@@ -108,6 +108,7 @@ def test_store_uses_wal_and_named_migrations(settings: Settings) -> None:
         "0001_conversations_turns_answers",
         "0002_agents_feedback_events",
         "0003_confirmations",
+        "0004_monitoring",
     ]
     assert store.applied_migrations() == names
     store.close()

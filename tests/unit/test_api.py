@@ -71,8 +71,11 @@ def test_agents_see_only_their_own_conversations(client: TestClient) -> None:
     ).json()
     cid, aid = answer["conversation_id"], answer["answer_id"]
     assert client.get(f"/v1/conversations/{cid}", headers=auth(client, "anna")).status_code == 200
-    assert client.get(f"/v1/conversations/{cid}", headers=auth(client, "bob")).status_code == 404
-    assert client.get(f"/v1/answers/{aid}", headers=auth(client, "bob")).status_code == 404
+    # Another agent's conversation is forbidden (403); an unknown one is not found (404).
+    other = client.get(f"/v1/conversations/{cid}", headers=auth(client, "bob"))
+    assert other.status_code == 403 and other.json()["code"] == "forbidden"
+    assert client.get(f"/v1/answers/{aid}", headers=auth(client, "bob")).status_code == 403
+    assert client.get("/v1/conversations/onbekend", headers=auth(client, "bob")).status_code == 404
     assert client.get(f"/v1/answers/{aid}", headers=auth(client, "monitor")).status_code == 200
     assert [
         c["id"] for c in client.get("/v1/conversations", headers=auth(client, "bob")).json()
@@ -84,7 +87,7 @@ def test_agents_see_only_their_own_conversations(client: TestClient) -> None:
         json={"question": "en 2025?", "conversation_id": cid},
         headers=auth(client, "bob"),
     )
-    assert bob_continues.status_code == 404
+    assert bob_continues.status_code == 403
 
 
 def test_feedback_one_current_verdict_with_history(client: TestClient) -> None:

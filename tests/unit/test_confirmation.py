@@ -150,7 +150,7 @@ def test_errors_are_clear(client: TestClient) -> None:
     other = client.post(
         f"/v1/conversations/{cid}/confirmation", headers=auth(client, "bob")
     )  # not bob's conversation
-    assert other.status_code == 404
+    assert other.status_code == 403
     missing = client.get("/v1/confirmations/onbekend", headers=auth(client))
     assert missing.status_code == 404 and missing.json()["code"] == "confirmation_not_found"
     confirmation = draft(client, cid)

@@ -12,8 +12,8 @@ import typer
 from typer.testing import CliRunner
 
 from belbot.answering.factory import create_answer_service
-from belbot.answering.service import GUARDRAIL_REASON, REJECTED_REASON
-from belbot.answering.types import Answer, GenerationParams, ModelInfo, Timings
+from belbot.answering.service import REJECTED_REASON
+from belbot.answering.types import GUARDRAIL_REASON, Answer, GenerationParams, ModelInfo, Timings
 from belbot.cli.context import CliState
 from belbot.cli.eval_ops import ops
 from belbot.embedding.fake import FakeEmbedder
@@ -23,34 +23,11 @@ from belbot.index.builder import IndexBuilder
 from belbot.settings import Settings, load_settings
 from belbot.store.sqlite import SqliteStore, normalise_question
 
+from .conftest import Clock, ts
+
 pytestmark = pytest.mark.unit
 
 MARCH = datetime(2025, 3, 1, tzinfo=UTC)
-
-
-def ts(moment: str) -> str:
-    """A moment as the store writes it."""
-    return f"{moment}.000+00:00"
-
-
-class Clock:
-    """Stands in for the store's clock: each store call is stamped with ``now``."""
-
-    def __init__(self) -> None:
-        self.now = ""
-
-    def __call__(self) -> str:
-        return self.now
-
-    def at(self, moment: str) -> None:
-        self.now = ts(moment)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr("belbot.store.sqlite._now", fake)
-    return fake
 
 
 def answer(

@@ -1,0 +1,1 @@
+"""Quality monitoring: counters that outlive conversations, KPI series, review and retention."""
