@@ -11,6 +11,9 @@ const state = {
   busy: false,  // a confirmation request is under way
   confirmation: null,  // the open confirmation (kept in memory only, never in localStorage)
   checkedText: null,  // the text the last source check covered
+  lastAnswerId: null,  // the latest answer of this conversation (escalations refer to it)
+  recorded: true,  // false once the caller objected ("niet bewaren")
+  escalationOptions: null,  // GET /v1/escalation-options, loaded when first needed
 };
 const $ = (id) => document.getElementById(id);
 
@@ -72,6 +75,12 @@ const PATH_NOTES = {
 
 function renderAnswer(turn, question, answer) {
   renderAsked(turn.querySelector(".asked"), question, answer.redactions || []);
+  const chip = turn.querySelector(".tag-chip");
+  if (answer.tag && answer.tag.label) {
+    chip.hidden = false;
+    chip.textContent = `Onderwerp: ${answer.tag.label}`;
+    chip.title = `Automatisch bepaald (zekerheid ${Math.round(answer.tag.confidence * 100)}%)`;
+  }
   if ((answer.redactions || []).length) {
     const note = turn.querySelector(".redacted-note");
     note.hidden = false;
@@ -150,9 +159,14 @@ async function sendFeedback(turn, answer, rating) {
     if (comment) body.comment = comment;
   }
   try {
-    await api(`/v1/answers/${answer.answer_id}/feedback`, { method: "POST", body: JSON.stringify(body) });
+    const result = await api(`/v1/answers/${answer.answer_id}/feedback`, {
+      method: "POST",
+      body: JSON.stringify(body),
+    });
     turn.querySelector(".feedback").hidden = true;
-    turn.querySelector(".feedback-status").textContent = "Bedankt, feedback opgeslagen.";
+    turn.querySelector(".feedback-status").textContent = result.recorded === false
+      ? "Bedankt, feedback geteld (dit gesprek wordt niet bewaard)."
+      : "Bedankt, feedback opgeslagen.";
     conversationChanged();
   } catch (error) {
     turn.querySelector(".feedback-status").textContent = error.message;
@@ -167,10 +181,12 @@ async function ask(question) {
   text.classList.add("draft");
   $("history").append(turn);
   setStatus("BelBot zoekt in de kennisbank…");
+  const body = { question, conversation_id: state.conversationId };
+  if (!state.conversationId && $("norecord-start").checked) body.record = false;
   const response = await fetch("/v1/ask/stream", {
     method: "POST",
     headers: headers(),
-    body: JSON.stringify({ question, conversation_id: state.conversationId }),
+    body: JSON.stringify(body),
   });
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
@@ -194,7 +210,9 @@ async function ask(question) {
         text.textContent += data.text;
         setStatus("Concept (nog niet gecontroleerd)…");
       } else if (event === "answer") {
+        if (!state.conversationId) startConversation(body.record !== false);
         state.conversationId = data.conversation_id;
+        state.lastAnswerId = data.answer_id;
         renderAnswer(turn, question, data);
         setStatus("");
         state.answers += 1;
@@ -442,6 +460,153 @@ function initConfirmation() {
   });
 }
 
+// The conversation's own controls: escalate, and "niet bewaren" once it has begun.
+function startConversation(recorded) {
+  state.recorded = recorded;
+  $("norecord-start-box").hidden = true;
+  $("conversation").hidden = false;
+  showRecorded();
+}
+
+function showRecorded() {
+  $("norecord-marker").hidden = state.recorded;
+  $("norecord-now").hidden = !state.recorded;
+  $("norecord-now-hint").hidden = !state.recorded;
+}
+
+function resetConversationControls() {
+  state.lastAnswerId = null;
+  state.recorded = true;
+  $("norecord-start").checked = false;
+  $("norecord-start-box").hidden = false;
+  $("conversation").hidden = true;
+  $("norecord-marker").hidden = true;
+  closeEscalation(false);
+  escStatus("");
+}
+
+async function stopRecording() {
+  if (!state.conversationId || !state.recorded) return;
+  if (!window.confirm("De beller maakt bezwaar. Wat er van dit gesprek bewaard is wordt gewist " +
+    "en de rest van het gesprek wordt niet bewaard (alleen tellingen blijven). Doorgaan?")) {
+    return;
+  }
+  try {
+    const result = await api(`/v1/conversations/${state.conversationId}/no-record`, { method: "POST" });
+    state.recorded = false;
+    showRecorded();
+    const deleted = result.deleted_answers;
+    setStatus(Number.isInteger(deleted) ? `${deleted} bewaard(e) antwoord(en) gewist.` : "");
+    $("norecord-marker").focus();
+  } catch (error) {
+    setStatus(error.message);
+  }
+}
+
+const ESCALATION_DEFAULTS = {
+  targets: [{ id: "collega", label: "Collega" }, { id: "specialist", label: "Specialist" }],
+  reasons: ["vraag valt buiten de kennisbank", "persoonlijke situatie te complex",
+    "beller is ontevreden", "vermoeden van fraude", "technisch probleem", "anders"],
+};
+
+function escStatus(text, error = false) {
+  $("esc-status").textContent = text;
+  $("esc-status").classList.toggle("error", error);
+}
+
+async function loadEscalationOptions() {
+  if (state.escalationOptions) return state.escalationOptions;
+  let options = ESCALATION_DEFAULTS;
+  try {
+    options = await api("/v1/escalation-options");
+    state.escalationOptions = options;
+  } catch {
+    // The form still works with the documented defaults.
+  }
+  const targets = $("esc-targets");
+  targets.textContent = "";
+  options.targets.forEach((target, index) => {
+    const label = document.createElement("label");
+    label.className = "radio";
+    const input = document.createElement("input");
+    input.type = "radio";
+    input.name = "esc-target";
+    input.value = target.id;
+    input.checked = index === 0;
+    label.append(input, target.label);
+    targets.append(label);
+  });
+  const reason = $("esc-reason");
+  reason.textContent = "";
+  for (const text of options.reasons) {
+    const option = document.createElement("option");
+    option.value = text;
+    option.textContent = text;
+    reason.append(option);
+  }
+  return options;
+}
+
+async function openEscalation() {
+  if (!$("esc-form").hidden) {
+    closeEscalation(true);
+    return;
+  }
+  await loadEscalationOptions();
+  $("esc-form").hidden = false;
+  $("esc-open").setAttribute("aria-expanded", "true");
+  escStatus("");
+  $("esc-form").querySelector("input[name=esc-target]:checked")?.focus();
+}
+
+function closeEscalation(focus) {
+  $("esc-form").hidden = true;
+  $("esc-open").setAttribute("aria-expanded", "false");
+  if (focus) $("esc-open").focus();
+}
+
+async function sendEscalation(event) {
+  event.preventDefault();
+  if (!state.conversationId) return;
+  const target = $("esc-form").querySelector("input[name=esc-target]:checked");
+  if (!target) {
+    escStatus("Kies naar wie u escaleert.", true);
+    return;
+  }
+  const body = { target: target.value, reason: $("esc-reason").value };
+  const note = $("esc-note").value.trim();
+  if (note) body.note = note;
+  if (state.lastAnswerId) body.answer_id = state.lastAnswerId;
+  $("esc-submit").disabled = true;
+  try {
+    const result = await api(`/v1/conversations/${state.conversationId}/escalations`, {
+      method: "POST",
+      body: JSON.stringify(body),
+    });
+    const label = target.parentElement.textContent.trim() || result.target;
+    const time = new Date(result.created_at || Date.now())
+      .toLocaleTimeString("nl-NL", { hour: "2-digit", minute: "2-digit" });
+    closeEscalation(false);
+    $("esc-note").value = "";
+    escStatus(`Geëscaleerd naar ${label.toLowerCase()} (${result.reason || body.reason}) om ${time}.`);
+    $("esc-open").focus();
+  } catch (error) {
+    escStatus(error.message, true);
+  } finally {
+    $("esc-submit").disabled = false;
+  }
+}
+
+function initConversation() {
+  $("esc-open").onclick = openEscalation;
+  $("esc-cancel").onclick = () => closeEscalation(true);
+  $("esc-form").onsubmit = sendEscalation;
+  $("esc-form").addEventListener("keydown", (event) => {
+    if (event.key === "Escape") closeEscalation(true);
+  });
+  $("norecord-now").onclick = stopRecording;
+}
+
 function init() {
   $("apikey").value = state.key;
   $("keybox").open = !state.key;
@@ -480,10 +645,12 @@ function init() {
     state.conversationId = null;
     $("history").textContent = "";
     resetConfirmation();
+    resetConversationControls();
     setStatus("Nieuw gesprek.");
     $("question").focus();
   };
   initConfirmation();
+  initConversation();
   loadVersions();
 }
 
