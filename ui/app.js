@@ -15,14 +15,9 @@ const state = {
   recorded: true,  // false once the caller objected ("niet bewaren")
   escalationOptions: null,  // GET /v1/escalation-options, loaded when first needed
 };
-const $ = (id) => document.getElementById(id);
 
 function headers() {
-  return { "Content-Type": "application/json", Authorization: `Bearer ${state.key}` };
-}
-
-function setStatus(text) {
-  $("status").textContent = text;
+  return authHeaders(state.key);
 }
 
 async function api(path, options = {}) {
@@ -40,17 +35,6 @@ function postEvent(kind, extra) {
     .catch(() => {})
     .finally(() => state.pending.delete(sent));
   state.pending.add(sent);
-}
-
-async function loadVersions() {
-  try {
-    const ready = await fetch("/readyz").then((r) => r.json());
-    $("versions").textContent =
-      `model ${ready.model} · kennisbank ${ready.index_version} · prompt ${ready.prompt_version}` +
-      ` · beleid ${ready.policy_version}`;
-  } catch {
-    $("versions").textContent = "versie onbekend";
-  }
 }
 
 // The typed question with its redacted spans marked, so the agent sees what was removed.

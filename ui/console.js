@@ -13,7 +13,6 @@ const state = {
   batchId: "",
   loaded: new Set(),  // tabs whose data has been fetched once
 };
-const $ = (id) => document.getElementById(id);
 const TABS = ["antwoorden", "trace", "steekproef", "dashboard", "audit"];
 const PATHS = { generated: "gegenereerd", extractive: "letterlijk", refused: "geweigerd", blocked: "geblokkeerd" };
 const VERDICTS = ["juist", "deels juist", "onjuist", "had moeten weigeren"];
@@ -25,9 +24,7 @@ class AccessDenied extends Error {}
 // ---------------------------------------------------------------- helpers
 
 function headers(json = true) {
-  const h = { Authorization: `Bearer ${state.key}` };
-  if (json) h["Content-Type"] = "application/json";
-  return h;
+  return authHeaders(state.key, json);
 }
 
 async function request(path, options = {}) {
@@ -64,10 +61,6 @@ function h(tag, props = {}, ...children) {
     node.append(child instanceof Node ? child : String(child));
   }
   return node;
-}
-
-function setStatus(text) {
-  $("status").textContent = text;
 }
 
 function when(iso) {
@@ -732,17 +725,6 @@ async function loadAudit() {
     const cell = h("td", { colSpan: 6 });
     body.append(h("tr", {}, cell));
     failure(cell, error);
-  }
-}
-
-async function loadVersions() {
-  try {
-    const ready = await fetch("/readyz").then((r) => r.json());
-    $("versions").textContent =
-      `model ${ready.model} · kennisbank ${ready.index_version} · prompt ${ready.prompt_version}` +
-      ` · beleid ${ready.policy_version}`;
-  } catch {
-    $("versions").textContent = "versie onbekend";
   }
 }
 

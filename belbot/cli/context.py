@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -19,6 +20,18 @@ from belbot.store.sqlite import SqliteStore
 
 console = Console()
 err_console = Console(stderr=True)
+
+# Options several report commands share.
+JsonOption = Annotated[Path | None, typer.Option("--json", help="Schrijf de cijfers ook als JSON.")]
+WattsOption = Annotated[
+    float | None,
+    typer.Option(
+        "--watts",
+        min=0.1,
+        help="Aangenomen vermogen per bezette CPU-kern, voor Wh (standaard "
+        "evaluation.watts_per_core).",
+    ),
+]
 
 
 @dataclass

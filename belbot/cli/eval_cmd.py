@@ -10,7 +10,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from belbot.cli.context import CliState, console, domain_errors, scratch_settings, write_json
+from belbot.cli.context import (
+    CliState,
+    JsonOption,
+    console,
+    domain_errors,
+    scratch_settings,
+    write_json,
+)
 from belbot.cli.eval_ops import ops
 from belbot.cli.eval_run import compare, confirmations, run
 from belbot.cli.eval_tags import tags
@@ -31,9 +38,7 @@ app.command("tags")(tags)
 def retrieval(
     ctx: typer.Context,
     testset: Annotated[Path, typer.Option("--testset", help="JSON Lines-testset.")],
-    output: Annotated[
-        Path | None, typer.Option("--json", help="Schrijf de cijfers ook als JSON.")
-    ] = None,
+    output: JsonOption = None,
 ) -> None:
     """Recall@1, recall@5 en MRR per set, voor dense, BM25 en hybride."""
     state: CliState = ctx.obj

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from belbot.cli.context import CliState, console, domain_errors, existing_store, write_json
+from belbot.cli.context import (
+    CliState,
+    JsonOption,
+    WattsOption,
+    console,
+    domain_errors,
+    existing_store,
+    write_json,
+)
 from belbot.evaluation.ops import (
     OpsReport,
     Spread,
@@ -68,18 +75,8 @@ def ops(
     until: Annotated[
         str | None, typer.Option("--until", help="Tot en met deze datum; standaard nu.")
     ] = None,
-    watts: Annotated[
-        float | None,
-        typer.Option(
-            "--watts",
-            min=0.1,
-            help="Aangenomen vermogen per bezette CPU-kern, voor Wh (standaard uit de "
-            "instellingen: evaluation.watts_per_core).",
-        ),
-    ] = None,
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="Schrijf het rapport ook als JSON.")
-    ] = None,
+    watts: WattsOption = None,
+    json_out: JsonOption = None,
 ) -> None:
     """Duimen, tijd tot vinden en afronden, routes, latentie en kosten per antwoord."""
     state: CliState = ctx.obj

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from belbot.cli.context import CliState, console, domain_errors, write_json
+from belbot.cli.context import CliState, JsonOption, console, domain_errors, write_json
 from belbot.evaluation.tag_eval import TagEvaluation, evaluate_tagger, load_tag_cases
 from belbot.settings import PROJECT_ROOT
 
@@ -20,9 +20,7 @@ def tags(
     testset: Annotated[
         Path, typer.Option("--testset", help="Gelabelde vragen (JSON Lines).")
     ] = DEFAULT_TESTSET,
-    output: Annotated[
-        Path | None, typer.Option("--json", help="Schrijf de cijfers ook als JSON.")
-    ] = None,
+    output: JsonOption = None,
 ) -> None:
     """Accuratesse, macro-F1, cijfers per tag en verwarringstabel van de vraagtags."""
     from belbot.tagging.classifier import create_tagger

@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from belbot.cli.context import CliState, console, domain_errors, existing_store, write_json
+from belbot.cli.context import (
+    CliState,
+    WattsOption,
+    console,
+    domain_errors,
+    existing_store,
+    write_json,
+)
 from belbot.errors import InvalidInputError
 from belbot.monitoring.dashboard import render_document
 from belbot.monitoring.kpi import Period, checked_period, default_period, kpi_report, parse_period
@@ -59,14 +66,7 @@ def kpi(
     until: Annotated[
         str | None, typer.Option("--until", help="Tot en met JJJJ-MM-DD; standaard vandaag.")
     ] = None,
-    watts: Annotated[
-        float | None,
-        typer.Option(
-            "--watts",
-            min=0.1,
-            help="Aangenomen vermogen per bezette CPU-kern (standaard evaluation.watts_per_core).",
-        ),
-    ] = None,
+    watts: WattsOption = None,
 ) -> None:
     """KPI's per dag, per tag en over de periode: HTML (zonder script) en CSV."""
     state: CliState = ctx.obj

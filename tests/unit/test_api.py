@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,28 +14,16 @@ from belbot.embedding.fake import FakeEmbedder
 from belbot.index.builder import IndexBuilder
 from belbot.settings import Settings
 
+from .conftest import auth
+
 pytestmark = pytest.mark.unit
 
 QUESTION = "Wat was de gemiddelde telefonische wachttijd bij BSR over 2024?"
 
 
 @pytest.fixture
-def client(fake_stack_settings: Settings) -> Iterator[TestClient]:
-    settings = fake_stack_settings
-    IndexBuilder(settings, FakeEmbedder()).build()
-    app = create_app(settings, create_answer_service(settings))
-    with TestClient(app) as test_client:
-        store = app.state.store
-        test_client.keys = {  # type: ignore[attr-defined]
-            "anna": store.add_api_key("agent", "anna"),
-            "bob": store.add_api_key("agent", "bob"),
-            "monitor": store.add_api_key("monitor", "mona"),
-        }
-        yield test_client
-
-
-def auth(client: TestClient, who: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {client.keys[who]}"}  # type: ignore[attr-defined]
+def client(api_client: TestClient) -> TestClient:
+    return api_client
 
 
 def test_ask_returns_the_full_answer(client: TestClient) -> None:

@@ -5,18 +5,14 @@ new versions; text and PDF output; no personal data."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
-from belbot.answering.factory import create_answer_service
-from belbot.api.app import create_app
 from belbot.confirmation.draft import topic_line
-from belbot.embedding.fake import FakeEmbedder
-from belbot.index.builder import IndexBuilder
-from belbot.settings import Settings
+
+from .conftest import auth
 
 pytestmark = pytest.mark.unit
 
@@ -25,20 +21,8 @@ REFUSED = "Wat is het btw-tarief op fietsreparaties?"
 
 
 @pytest.fixture
-def client(fake_stack_settings: Settings) -> Iterator[TestClient]:
-    IndexBuilder(fake_stack_settings, FakeEmbedder()).build()
-    app = create_app(fake_stack_settings, create_answer_service(fake_stack_settings))
-    with TestClient(app) as test_client:
-        store = app.state.store
-        test_client.keys = {  # type: ignore[attr-defined]
-            "anna": store.add_api_key("agent", "anna"),
-            "bob": store.add_api_key("agent", "bob"),
-        }
-        yield test_client
-
-
-def auth(client: TestClient, who: str = "anna") -> dict[str, str]:
-    return {"Authorization": f"Bearer {client.keys[who]}"}  # type: ignore[attr-defined]
+def client(api_client: TestClient) -> TestClient:
+    return api_client
 
 
 def ask(client: TestClient, question: str, conversation_id: str | None = None) -> dict:  # type: ignore[type-arg]

@@ -20,20 +20,18 @@ import typer
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from belbot.answering.factory import create_answer_service
 from belbot.answering.types import Answer, GenerationParams, ModelInfo, Timings
-from belbot.api.app import create_app
 from belbot.cli import report_cmd
 from belbot.cli.context import CliState
-from belbot.embedding.fake import FakeEmbedder
 from belbot.errors import InvalidInputError
-from belbot.index.builder import IndexBuilder
 from belbot.monitoring.dashboard import render_document, render_fragment
 from belbot.monitoring.kpi import KpiReport, default_period, kpi_report, parse_period, wilson
 from belbot.monitoring.kpi_csv import render_csv
-from belbot.settings import PROJECT_ROOT, Settings, load_settings
+from belbot.settings import PROJECT_ROOT, load_settings
 from belbot.store.sqlite import SqliteStore
 from belbot.tagging.types import TagResult
+
+from .conftest import auth
 
 pytestmark = pytest.mark.unit
 
@@ -386,35 +384,24 @@ def test_cli_without_a_store(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def client(fake_stack_settings: Settings) -> Iterator[TestClient]:
-    IndexBuilder(fake_stack_settings, FakeEmbedder()).build()
-    app = create_app(fake_stack_settings, create_answer_service(fake_stack_settings))
-    with TestClient(app) as test_client:
-        store = app.state.store
-        gen_workload.generate(store, answers=200, seed=2, end=date(2026, 11, 30))
-        test_client.keys = {  # type: ignore[attr-defined]
-            role: store.add_api_key(role, f"{role}-1") for role in ("agent", "monitor", "admin")
-        }
-        yield test_client
-
-
-def _auth(client: TestClient, role: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {client.keys[role]}"}  # type: ignore[attr-defined]
+def client(api_client: TestClient) -> TestClient:
+    gen_workload.generate(api_client.store, answers=200, seed=2, end=date(2026, 11, 30))  # type: ignore[attr-defined]
+    return api_client
 
 
 def test_api_kpi_and_dashboard_for_monitors_only(client: TestClient) -> None:
     for url in ("/v1/monitor/kpi", "/v1/monitor/dashboard"):
         assert client.get(url).status_code == 401
-        denied = client.get(url, headers=_auth(client, "agent"))
+        denied = client.get(url, headers=auth(client, "anna"))
         assert denied.status_code == 403 and denied.json()["code"] == "forbidden"
-    report = client.get("/v1/monitor/kpi?period=2026-11", headers=_auth(client, "monitor"))
+    report = client.get("/v1/monitor/kpi?period=2026-11", headers=auth(client, "monitor"))
     assert report.status_code == 200
     payload = report.json()
     assert payload["totals"]["answers"] == 200 and payload["start"] == "2026-11-01"
-    assert len(client.get("/v1/monitor/kpi", headers=_auth(client, "admin")).json()["days"]) == 8
-    page = client.get("/v1/monitor/dashboard?period=2026-W47", headers=_auth(client, "monitor"))
+    assert len(client.get("/v1/monitor/kpi", headers=auth(client, "admin")).json()["days"]) == 8
+    page = client.get("/v1/monitor/dashboard?period=2026-W47", headers=auth(client, "monitor"))
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert page.headers["cache-control"] == "no-store"
     _check(page.text)
-    bad = client.get("/v1/monitor/kpi?period=2026-W99", headers=_auth(client, "monitor"))
+    bad = client.get("/v1/monitor/kpi?period=2026-W99", headers=auth(client, "monitor"))
     assert bad.status_code == 400 and "ongeldig" in bad.json()["message"]

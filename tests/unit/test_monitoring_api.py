@@ -5,19 +5,15 @@ the audit log, "niet bewaren", and access (agents get 403)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from belbot.answering.factory import create_answer_service
-from belbot.api.app import create_app
-from belbot.embedding.fake import FakeEmbedder
 from belbot.evaluation.testset import load_testset
-from belbot.index.builder import IndexBuilder
-from belbot.settings import Settings
+
+from .conftest import auth
 
 pytestmark = pytest.mark.unit
 
@@ -26,24 +22,8 @@ OTHER = "Waarom zijn er bij de huurtoeslag over 2023 hoge terugvorderingen?"
 
 
 @pytest.fixture
-def client(fake_stack_settings: Settings) -> Iterator[TestClient]:
-    settings = fake_stack_settings
-    IndexBuilder(settings, FakeEmbedder()).build()
-    app = create_app(settings, create_answer_service(settings))
-    with TestClient(app) as test_client:
-        store = app.state.store
-        test_client.keys = {  # type: ignore[attr-defined]
-            "anna": store.add_api_key("agent", "anna"),
-            "bob": store.add_api_key("agent", "bob"),
-            "mona": store.add_api_key("monitor", "mona"),
-            "max": store.add_api_key("monitor", "max"),
-        }
-        test_client.store = store  # type: ignore[attr-defined]
-        yield test_client
-
-
-def auth(client: TestClient, who: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {client.keys[who]}"}  # type: ignore[attr-defined]
+def client(api_client: TestClient) -> TestClient:
+    return api_client
 
 
 def ask(client: TestClient, who: str, question: str, **extra: object) -> dict[str, object]:
@@ -85,7 +65,9 @@ def test_escalation_is_recorded_and_validated(client: TestClient) -> None:
         ).status_code
         == 404
     )
-    listed = client.get("/v1/monitor/answers?escalated=true", headers=auth(client, "mona")).json()
+    listed = client.get(
+        "/v1/monitor/answers?escalated=true", headers=auth(client, "monitor")
+    ).json()
     assert [i["answer_id"] for i in listed["items"]] == [answer["answer_id"]]
 
 
@@ -110,7 +92,7 @@ def test_filters_trace_audit_and_tag_correction(client: TestClient) -> None:
     client.post(
         f"/v1/answers/{first['answer_id']}/feedback", json=down, headers=auth(client, "anna")
     )
-    mona = auth(client, "mona")
+    mona = auth(client, "monitor")
     by_thumbs = client.get("/v1/monitor/answers?thumbs=down", headers=mona).json()
     assert [i["answer_id"] for i in by_thumbs["items"]] == [first["answer_id"]]
     assert by_thumbs["items"][0]["reasons"] == ["onvolledig"]
@@ -154,17 +136,17 @@ def test_filters_trace_audit_and_tag_correction(client: TestClient) -> None:
 def test_replay_over_the_api_is_identical(client: TestClient) -> None:
     answer = ask(client, "anna", QUESTION)
     result = client.post(
-        f"/v1/monitor/answers/{answer['answer_id']}/replay", headers=auth(client, "mona")
+        f"/v1/monitor/answers/{answer['answer_id']}/replay", headers=auth(client, "monitor")
     ).json()
     assert result["identical"] and all(result["checks"].values())
-    missing = client.post("/v1/monitor/answers/onbekend/replay", headers=auth(client, "mona"))
+    missing = client.post("/v1/monitor/answers/onbekend/replay", headers=auth(client, "monitor"))
     assert missing.status_code == 404
 
 
 def test_sample_verdicts_kappa_and_export_to_a_test_set(client: TestClient, tmp_path: Path) -> None:
     answers = [ask(client, "anna", q) for q in (QUESTION, OTHER)]
     today = datetime.now(UTC).date().isoformat()
-    mona, max_ = auth(client, "mona"), auth(client, "max")
+    mona, max_ = auth(client, "monitor"), auth(client, "max")
     drawn = client.post(
         "/v1/monitor/review/sample", json={"since": today, "until": today, "n": 5}, headers=mona
     )
@@ -272,7 +254,7 @@ def test_a_conversation_not_recorded_keeps_only_counters(client: TestClient) -> 
         store.conn.execute("SELECT name, SUM(value) FROM counters GROUP BY name").fetchall()
     )
     assert counters["answers"] == 4 and counters["thumbs.up"] == 1
-    listed = client.get("/v1/monitor/answers", headers=auth(client, "mona")).json()
+    listed = client.get("/v1/monitor/answers", headers=auth(client, "monitor")).json()
     assert listed["total"] == 0
     assert json.dumps(store.conn.execute("SELECT * FROM counters").fetchall()).count("BSR") == 0
 
@@ -282,9 +264,11 @@ def test_monitor_views_are_audited_and_unrecorded_calls_get_no_confirmation(
 ) -> None:
     answer = ask(client, "anna", QUESTION)
     cid = answer["conversation_id"]
-    assert client.get(f"/v1/conversations/{cid}", headers=auth(client, "mona")).status_code == 200
+    assert (
+        client.get(f"/v1/conversations/{cid}", headers=auth(client, "monitor")).status_code == 200
+    )
     assert client.get(f"/v1/conversations/{cid}", headers=auth(client, "anna")).status_code == 200
-    entries = client.get("/v1/monitor/audit", headers=auth(client, "mona")).json()["items"]
+    entries = client.get("/v1/monitor/audit", headers=auth(client, "monitor")).json()["items"]
     views = [e for e in entries if e["action"] == "view_conversation"]
     assert [(e["actor_id"], e["role"], e["target_id"]) for e in views] == [("mona", "monitor", cid)]
 
