@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -107,12 +107,68 @@ class LLMSettings(BaseModel):
         default=PROJECT_ROOT / "models" / "gguf" / "gemma-3-270m-q4_k_m.gguf",
         description="Any GGUF file (llama-cpp backend).",
     )
-    server_url: str = Field(default="http://127.0.0.1:8081", description="OpenAI-compatible base.")
+    server_url: str = Field(
+        default="http://127.0.0.1:8081",
+        description="OpenAI-compatible base URL of one server (used when server_urls is empty).",
+    )
+    server_urls: list[str] = Field(
+        default_factory=list,
+        description="Several OpenAI-compatible servers (`belbot llm-serve`), used round-robin "
+        "with health checks and failover. Environment: a JSON list of URLs.",
+    )
     server_model: str = Field(default="local", description="Model name sent to the server.")
+    server_parallel: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Requests one server answers at once (`llm-serve --parallel`); this process "
+        "never sends a server more, so a busy server is skipped instead of queued on.",
+    )
     api_key: str = Field(default="", description="Bearer token for the server, if it wants one.")
     n_ctx: int = Field(default=2048, ge=256, le=131072)
     threads: int | None = Field(default=None, ge=1, le=64)
-    timeout_s: float = Field(default=60.0, gt=0, le=600)
+    timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        le=600,
+        description="Deadline of one generation over HTTP, failover included; past it the "
+        "agent gets the quoted sources, marked 'zonder samenvatting'.",
+    )
+    connect_timeout_s: float = Field(
+        default=1.0, gt=0, le=60, description="Connecting to one server; then the next is tried."
+    )
+    read_timeout_s: float = Field(
+        default=15.0,
+        gt=0,
+        le=600,
+        description="Longest wait for a server's first token (its queue and the prompt) and "
+        "between two pieces; past it the server counts as failed and the next is tried.",
+    )
+    slot_wait_s: float = Field(
+        default=2.0,
+        ge=0,
+        le=600,
+        description="How long a request waits for a free slot while every healthy server is "
+        "busy; then it is answered without the model.",
+    )
+    health_path: str = Field(
+        default="/health",
+        description="Probed (GET) before a failed server is used again; any answer below 500 "
+        "counts as up.",
+    )
+    health_timeout_s: float = Field(default=1.0, gt=0, le=30, description="One health probe.")
+    cooldown_s: float = Field(
+        default=10.0,
+        ge=0,
+        le=3600,
+        description="A failed server (connection error, timeout, 5xx) is skipped this long, "
+        "then probed again.",
+    )
+
+    @property
+    def urls(self) -> list[str]:
+        """The servers to use: server_urls, or the one server_url."""
+        return list(self.server_urls) or [self.server_url]
 
 
 class AnsweringSettings(BaseModel):
@@ -198,6 +254,24 @@ class TaggingSettings(BaseModel):
 
 class StoreSettings(BaseModel):
     path: Path | None = Field(default=None, description="SQLite file; None = data_dir/belbot.db.")
+    url: SecretStr = Field(
+        default=SecretStr(""),
+        description="PostgreSQL database, e.g. postgresql://belbot@db-host:5432/belbot (any "
+        "libpq URL; a password here is never logged or reported). Empty: the SQLite file.",
+    )
+    pool_min_size: int = Field(
+        default=1, ge=0, le=100, description="PostgreSQL connections each process keeps open."
+    )
+    pool_max_size: int = Field(
+        default=10,
+        ge=1,
+        le=1000,
+        description="Most PostgreSQL connections per process (the threads answering at once); "
+        "size the server's max_connections for all API processes together.",
+    )
+    connect_timeout_s: float = Field(
+        default=10.0, gt=0, le=300, description="Waiting for a PostgreSQL connection."
+    )
     retention_days: int = Field(
         default=90,
         ge=1,
@@ -208,6 +282,16 @@ class StoreSettings(BaseModel):
     purge_interval_s: float = Field(
         default=3600.0, ge=0, description="How often the running service purges; 0 = never."
     )
+
+    @field_validator("url")
+    @classmethod
+    def _postgres_only(cls, url: SecretStr) -> SecretStr:
+        text = url.get_secret_value().strip()
+        if text and not text.startswith(("postgresql://", "postgres://")):
+            raise ValueError(
+                "store.url moet leeg zijn (SQLite) of beginnen met postgresql:// (PostgreSQL)."
+            )
+        return SecretStr(text)
 
 
 class ApiSettings(BaseModel):
@@ -221,6 +305,20 @@ class ApiSettings(BaseModel):
         default=8, ge=0, le=1000, description="Requests waiting for the model; more get a 503."
     )
     queue_timeout_s: float = Field(default=60.0, gt=0, le=600)
+    llm_concurrency: int | None = Field(
+        default=None,
+        ge=1,
+        le=1024,
+        description="Model calls in flight at once; None: 1 for a model in this process, "
+        "len(llm.urls) x llm.server_parallel for OpenAI-compatible servers.",
+    )
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="API worker processes (`belbot serve --workers`); more than one suits "
+        "OpenAI-compatible LLM servers, since each worker would load its own in-process model.",
+    )
 
 
 class LogSettings(BaseModel):

@@ -32,7 +32,7 @@ from belbot.index.builder import IndexBuilder
 from belbot.monitoring.dashboard import render_fragment
 from belbot.monitoring.kpi import Period, default_period, kpi_report
 from belbot.settings import PROJECT_ROOT, Settings
-from belbot.store.sqlite import SqliteStore
+from belbot.store.store import ConversationStore, open_store
 
 WATTS = 15.0
 
@@ -53,7 +53,7 @@ def _periods() -> dict[str, Period]:
     return {"week (7 days + today)": default_period(today), "30 days": month}
 
 
-def _in_process(store: SqliteStore, periods: dict[str, Period], runs: int) -> None:
+def _in_process(store: ConversationStore, periods: dict[str, Period], runs: int) -> None:
     for name, p in periods.items():
         report_ms = _median_ms(lambda p=p: kpi_report(store, p.start, p.until, WATTS), runs)
         report = kpi_report(store, p.start, p.until, WATTS)
@@ -105,7 +105,7 @@ def main() -> None:
         data = Path(tmp) / "data"
         settings = Settings.model_validate({"paths": {"data_dir": data},
                                             "embedding": {"backend": "fake"}})  # fmt: skip
-        store = SqliteStore(settings.store_path)
+        store = open_store(settings)
         summary = generate(store, answers=args.answers, seed=args.seed)
         print(f"workload: {summary}")
         _in_process(store, periods, args.runs)

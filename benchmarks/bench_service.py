@@ -72,13 +72,14 @@ def main() -> None:
     args = parser.parse_args()
     from belbot.api.local_server import running_server
     from belbot.settings import load_settings
-    from belbot.store.sqlite import SqliteStore
+    from belbot.store.sqlite import SqliteDatabase
+    from belbot.store.store import ConversationStore
 
     questions = [json.loads(x)["question"] for x in (ROOT / "eval/testsets/retrieval.jsonl").open()]
     settings = load_settings()
     with tempfile.TemporaryDirectory() as tmp:
         store_path = Path(tmp) / "bench.db"
-        store = SqliteStore(store_path)
+        store = ConversationStore(SqliteDatabase(store_path))
         key = store.add_api_key("agent", "bench")
         store.close()
         env = {
@@ -108,7 +109,7 @@ def main() -> None:
                     f"{done / wall:.2f} req/s; latency p50 {median:.2f} s, p95 {p95:.2f} s; "
                     f"503 (retried) {run.overloads}; failed {run.failures}"
                 )
-        stored = SqliteStore(store_path)
+        stored = ConversationStore(SqliteDatabase(store_path))
         count = stored.count_feedback()
         verdict = "equal" if count == posted else "MISMATCH"
         print(f"feedback posted {posted}, stored {count}: {verdict}")

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import belbot.store.sqlite as sqlite_module
+import belbot.store.store as store_module
 from belbot.answering.types import (
     GUARDRAIL_REASON,
     Answer,
@@ -39,7 +39,9 @@ from belbot.answering.types import (
     Timings,
     Verdict,
 )
-from belbot.store.sqlite import SqliteStore, iso_utc
+from belbot.store.sqlite import SqliteDatabase
+from belbot.store.store import ConversationStore
+from belbot.store.types import iso_utc
 from belbot.tagging.types import TagResult
 
 # id: (label, share of questions, escalations per question)
@@ -130,12 +132,12 @@ class _Plan:
 def _store_clock() -> Iterator[list[datetime]]:
     """The store stamps rows with now_iso(): while this is open, with the moment set here."""
     moment = [datetime(2000, 1, 1, tzinfo=UTC)]
-    original = sqlite_module.now_iso
-    sqlite_module.now_iso = lambda: iso_utc(moment[0])
+    original = store_module.now_iso
+    store_module.now_iso = lambda: iso_utc(moment[0])
     try:
         yield moment
     finally:
-        sqlite_module.now_iso = original
+        store_module.now_iso = original
 
 
 def _pick(rng: random.Random, weights: dict[str, float]) -> str:
@@ -267,9 +269,9 @@ def _interactions(rng: random.Random, plan: _Plan, conv: int, answer: Answer, pa
             plan.feedback.append((when, conv, answer.answer_id, "down", reason))
 
 
-def _reviews(rng: random.Random, store: SqliteStore, plan: _Plan, end: datetime) -> int:
+def _reviews(rng: random.Random, store: ConversationStore, plan: _Plan, end: datetime) -> int:
     """A sample of the stored pipeline answers, reviewed one to three days later."""
-    stored = {row[0] for row in store.conn.execute("SELECT id FROM answers WHERE cached = 0")}
+    stored = {row[0] for row in store.db.execute("SELECT id FROM answers WHERE cached = 0")}
     items, verdicts = [], []
     verdict_names = ("juist", "deels juist", "onjuist", "had moeten weigeren")
     for _, answer in plan.answers:
@@ -290,12 +292,12 @@ def _reviews(rng: random.Random, store: SqliteStore, plan: _Plan, end: datetime)
         verdicts.append((item_id, answer.answer_id, rng.choice(("monitor-01", "monitor-02")),
                          verdict, category, iso_utc(reviewed)))  # fmt: skip
     with store.transaction():
-        store.conn.executemany(
+        store.db.executemany(
             "INSERT INTO review_items (id, batch_id, answer_id, stratum, period, created_by, "
             "created_at) VALUES (?,?,?,?,?,?,?)",
             items,
         )
-        store.conn.executemany(
+        store.db.executemany(
             "INSERT INTO reviews (item_id, answer_id, reviewer_id, verdict, error_category, "
             "created_at) VALUES (?,?,?,?,?,?)",
             verdicts,
@@ -303,12 +305,12 @@ def _reviews(rng: random.Random, store: SqliteStore, plan: _Plan, end: datetime)
     return len(verdicts)
 
 
-def generate(store: SqliteStore, answers: int = 10_000, seed: int = 1, days: int = 30,
+def generate(store: ConversationStore, answers: int = 10_000, seed: int = 1, days: int = 30,
              end: date | None = None) -> Summary:  # fmt: skip
     """Fill ``store`` with ``answers`` answers over the ``days`` days up to ``end`` (inclusive;
     default today, UTC)."""
     started = time.perf_counter()
-    store.warm_up()  # before store.transaction(): its lock would be taken again by migrating
+    store.warm_up()  # connected and migrated before the clock starts
     rng = random.Random(seed)
     final = end or datetime.now(UTC).date()
     calendar = [final - timedelta(days=n) for n in range(days - 1, -1, -1)]
@@ -335,7 +337,7 @@ def generate(store: SqliteStore, answers: int = 10_000, seed: int = 1, days: int
             clock[0] = at
             store.save_feedback(answer_id, agents[conv], rating, reason, None)
     with store.transaction():
-        store.conn.executemany(
+        store.db.executemany(
             "INSERT INTO escalations (id, conversation_id, answer_id, agent_id, target, reason, "
             "note, tag, created_at) "
             "VALUES (?,?,?,?,?,?,?,(SELECT tag FROM answers WHERE id = ?),?)",
@@ -359,7 +361,7 @@ def main() -> None:
     parser.add_argument("--end", type=date.fromisoformat, default=None)
     args = parser.parse_args()
     path = args.store or Path(tempfile.mkdtemp(prefix="belbot-workload-")) / "belbot.db"
-    store = SqliteStore(path)
+    store = ConversationStore(SqliteDatabase(path))
     summary = generate(store, args.answers, args.seed, args.days, args.end)
     store.close()
     print(f"{path}: {summary}")

@@ -10,8 +10,9 @@ tmp=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 key=$(.venv/bin/python -c "
 from pathlib import Path
-from belbot.store.sqlite import SqliteStore
-print(SqliteStore(Path('$tmp/s.db')).add_api_key('admin', 'schemathesis'))")
+from belbot.store.sqlite import SqliteDatabase
+from belbot.store.store import ConversationStore
+print(ConversationStore(SqliteDatabase(Path('$tmp/s.db'))).add_api_key('admin', 'schemathesis'))" | tail -n 1)
 port=$(.venv/bin/python -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
 BELBOT_STORE__PATH="$tmp/s.db" BELBOT_LLM__BACKEND=fake BELBOT_GUARDRAILS__USE_DEDUCE=false \
   .venv/bin/belbot serve --port "$port" >"$tmp/server.log" 2>&1 &

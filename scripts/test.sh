@@ -6,6 +6,7 @@ bash scripts/install.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
+.venv/bin/hadolint Dockerfile
 # A dozen questions through the real stack, compared with the committed baseline.
 bash scripts/eval_smoke.sh
 # Last, so its summary line closes the output.

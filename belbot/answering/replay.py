@@ -10,7 +10,8 @@ from belbot.answering.service import AnswerService
 from belbot.answering.types import Answer
 from belbot.errors import BelbotError
 from belbot.settings import AnsweringSettings, RetrievalSettings, Settings
-from belbot.store.sqlite import SqliteStore, StoredAnswer
+from belbot.store.store import ConversationStore, open_store
+from belbot.store.types import StoredAnswer
 
 
 @dataclass
@@ -35,14 +36,14 @@ def _same_setup(service: AnswerService, original: Answer) -> bool:
 def replay(
     settings: Settings,
     answer_id: str,
-    store: SqliteStore | None = None,
+    store: ConversationStore | None = None,
     running: AnswerService | None = None,
 ) -> ReplayReport:
     """``running``: the service already loaded (the API), used when its setup is the
     original's; otherwise a service is built for the original's index version and settings.
     The caller holds the model (one question at a time) while this runs."""
     own_store = store is None
-    store = store or SqliteStore(settings.store_path)
+    store = store or open_store(settings)
     try:
         stored = store.get(answer_id)
         if stored.answer.cached_from:  # a cache hit replays the answer it reused

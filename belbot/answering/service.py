@@ -35,7 +35,7 @@ from belbot.guardrails.types import InputInspection
 from belbot.logs import get_logger
 from belbot.retrieval.retriever import Retriever
 from belbot.settings import AnsweringSettings
-from belbot.store.sqlite import SqliteStore
+from belbot.store.store import ConversationStore
 from belbot.tagging.types import TagResult
 
 log = get_logger(__name__)
@@ -100,7 +100,7 @@ class AnswerService:
         retriever: Retriever,
         generator: Generator,
         settings: AnsweringSettings,
-        store: SqliteStore | None = None,
+        store: ConversationStore | None = None,
         guardrails: GuardrailPipeline | None = None,
         tagger: QuestionTagger | None = None,
     ) -> None:
@@ -152,7 +152,7 @@ class AnswerService:
         return self._guardrails
 
     @property
-    def store(self) -> SqliteStore | None:
+    def store(self) -> ConversationStore | None:
         return self._store
 
     def warm_up(self) -> None:
@@ -273,7 +273,10 @@ class AnswerService:
             assert draft is not None
             draft = _Draft(self._tagged(draft.answer), draft.prompt, draft.raw_output)
             if store is not None:
-                keys = self._cache_keys(question, history)
+                # An answer made while the model was unavailable is not reused: once the
+                # model is back, the same question gets a summarised answer again.
+                degraded = draft.answer.path_reason == UNAVAILABLE_REASON
+                keys = (None, None) if degraded else self._cache_keys(question, history)
                 store.save(draft.answer, draft.prompt, draft.raw_output, *keys)
             log.info("answer.returned", answer_id=draft.answer.answer_id, path=draft.answer.path,
                      latency_ms=draft.answer.timings.total_ms)  # fmt: skip

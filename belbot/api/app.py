@@ -31,7 +31,7 @@ from belbot.api import (
     routes_review,
 )
 from belbot.api.deps import AuthError, ForbiddenError, NotFoundError
-from belbot.api.gate import ModelGate, OverloadedError
+from belbot.api.gate import ModelGate, OverloadedError, model_slots
 from belbot.api.metrics import Metrics
 from belbot.confirmation.service import ConfirmationService
 from belbot.errors import (
@@ -47,7 +47,7 @@ from belbot.monitoring.retention import purge
 from belbot.settings import PROJECT_ROOT, Settings
 from belbot.store.confirmations import ConfirmationConflictError, ConfirmationNotFoundError
 from belbot.store.reviews import ReviewItemNotFoundError
-from belbot.store.sqlite import SqliteStore
+from belbot.store.store import ConversationStore
 from belbot.tagging.taxonomy import load_taxonomy
 
 log = get_logger(__name__)
@@ -67,8 +67,9 @@ _STATUS = {
 }
 
 
-def _bootstrap_keys(app: FastAPI, settings: Settings) -> None:
-    store = app.state.store
+def bootstrap_keys(store: ConversationStore, settings: Settings) -> None:
+    """Production needs real keys; development gets one admin key, printed once. Run in the
+    parent before `serve --workers N` starts its workers, so they do not race to create it."""
     if settings.api.production:
         if store.count_keys() == 0 or store.count_keys(DEV_AGENT) > 0:
             raise ConfigError(
@@ -82,7 +83,7 @@ def _bootstrap_keys(app: FastAPI, settings: Settings) -> None:
         sys.stderr.write(f"\nOntwikkelsleutel (eenmalig getoond, rol admin): {key}\n\n")
 
 
-async def _purge_on_schedule(store: SqliteStore, settings: Settings) -> None:
+async def _purge_on_schedule(store: ConversationStore, settings: Settings) -> None:
     """Retention while the service runs: the first purge at start-up, then every interval.
     A failure is logged and retried next time; it never stops the service."""
     interval = settings.store.purge_interval_s
@@ -111,7 +112,7 @@ def create_app(settings: Settings, service: AnswerService | None = None) -> Fast
         app.state.taxonomy = (
             tagger.taxonomy if tagger is not None else load_taxonomy(settings.tagging.taxonomy_file)
         )
-        _bootstrap_keys(app, settings)
+        bootstrap_keys(app.state.store, settings)
         retention = asyncio.create_task(_purge_on_schedule(app.state.store, settings))
         app.state.ready = True
         log.info("api.ready", host=settings.api.host, port=settings.api.port)
@@ -127,7 +128,9 @@ def create_app(settings: Settings, service: AnswerService | None = None) -> Fast
     )
     app.state.settings = settings
     app.state.ready = False
-    app.state.gate = ModelGate(settings.api.max_queue, settings.api.queue_timeout_s)
+    app.state.gate = ModelGate(
+        settings.api.max_queue, settings.api.queue_timeout_s, slots=model_slots(settings)
+    )
     app.state.metrics = Metrics()
 
     @app.exception_handler(BelbotError)

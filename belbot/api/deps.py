@@ -12,7 +12,7 @@ from belbot.api.gate import ModelGate
 from belbot.api.metrics import Metrics
 from belbot.confirmation.service import ConfirmationService
 from belbot.errors import BelbotError
-from belbot.store.sqlite import SqliteStore
+from belbot.store.store import ConversationStore
 
 
 class AuthError(BelbotError):
@@ -41,7 +41,7 @@ def _service(request: Request) -> AnswerService:
     return request.app.state.service  # type: ignore[no-any-return]
 
 
-def _store(request: Request) -> SqliteStore:
+def _store(request: Request) -> ConversationStore:
     return request.app.state.store  # type: ignore[no-any-return]
 
 
@@ -81,7 +81,7 @@ def _monitor(identity: Annotated[Identity, Depends(_identity)]) -> Identity:
 
 
 ServiceDep = Annotated[AnswerService, Depends(_service)]
-StoreDep = Annotated[SqliteStore, Depends(_store)]
+StoreDep = Annotated[ConversationStore, Depends(_store)]
 GateDep = Annotated[ModelGate, Depends(_gate)]
 MetricsDep = Annotated[Metrics, Depends(_metrics)]
 ConfirmationsDep = Annotated[ConfirmationService, Depends(_confirmations)]
@@ -90,7 +90,7 @@ AdminDep = Annotated[Identity, Depends(_admin)]
 MonitorDep = Annotated[Identity, Depends(_monitor)]
 
 
-def check_conversation(store: SqliteStore, identity: Identity, conversation_id: str) -> None:
+def check_conversation(store: ConversationStore, identity: Identity, conversation_id: str) -> None:
     """An agent works only in their own conversations: another agent's is a 403, an unknown
     ID a 404."""
     owner = store.conversation_owner(conversation_id)

@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import httpx
@@ -23,11 +23,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(env: dict[str, str], timeout_s: float = 120) -> Iterator[str]:
-    """Yields the base URL once /readyz answers; the server is stopped on exit."""
+def running_server(
+    env: dict[str, str], timeout_s: float = 120, args: Sequence[str] = ()
+) -> Iterator[str]:
+    """Yields the base URL once /readyz answers; the server is stopped on exit. ``args`` go
+    to `belbot serve` (e.g. ``["--workers", "2"]``)."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "belbot.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "belbot.cli", "serve", "--port", str(port), *args],
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -17,13 +17,13 @@ from belbot.confirmation.render import render_pdf
 from belbot.confirmation.service import ConfirmationService
 from belbot.confirmation.types import Confirmation, EditCheck
 from belbot.store.confirmations import ConfirmationConflictError
-from belbot.store.sqlite import SqliteStore
+from belbot.store.store import ConversationStore
 
 router = APIRouter(prefix="/v1", tags=["confirmation"])
 
 
 def _owned(
-    confirmations: ConfirmationService, store: SqliteStore, identity: Identity, cid: str
+    confirmations: ConfirmationService, store: ConversationStore, identity: Identity, cid: str
 ) -> Confirmation:
     confirmation, _ = confirmations.records.get(cid)
     check_conversation(store, identity, confirmation.conversation_id)

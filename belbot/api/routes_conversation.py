@@ -13,7 +13,7 @@ from belbot.logs import get_logger
 from belbot.monitoring.counters import escalation_counters
 from belbot.monitoring.retention import stop_recording
 from belbot.store.monitoring import MonitoringStore
-from belbot.store.sqlite import now_iso
+from belbot.store.types import now_iso
 from belbot.tagging.taxonomy import Taxonomy
 
 router = APIRouter(prefix="/v1", tags=["gesprekken"])

@@ -17,7 +17,7 @@ from belbot.api.deps import (
 from belbot.api.schemas import EventRequest, FeedbackRequest
 from belbot.errors import InvalidInputError
 from belbot.monitoring.counters import feedback_counters
-from belbot.store.sqlite import AnswerNotFoundError, now_iso
+from belbot.store.types import AnswerNotFoundError, now_iso
 
 router = APIRouter(prefix="/v1", tags=["feedback"])
 

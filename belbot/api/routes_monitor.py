@@ -14,13 +14,14 @@ from belbot.api.deps import GateDep, MonitorDep, NotFoundError, ServiceDep, Stor
 from belbot.api.schemas import TagCorrection
 from belbot.errors import InvalidInputError
 from belbot.store.monitoring import AnswerFilter, MonitoringStore
-from belbot.store.sqlite import AnswerNotFoundError, SqliteStore, StoredAnswer
+from belbot.store.store import ConversationStore
+from belbot.store.types import AnswerNotFoundError, StoredAnswer
 from belbot.tagging.taxonomy import Taxonomy
 
 router = APIRouter(prefix="/v1/monitor", tags=["monitoring"])
 
 
-def _stored(store: SqliteStore, answer_id: str) -> StoredAnswer:
+def _stored(store: ConversationStore, answer_id: str) -> StoredAnswer:
     try:
         return store.get(answer_id)
     except AnswerNotFoundError as exc:

@@ -17,13 +17,16 @@ from belbot.api.deps import (
 )
 from belbot.api.schemas import SourceContext
 from belbot.store.monitoring import MonitoringStore
-from belbot.store.sqlite import AnswerNotFoundError, SqliteStore
+from belbot.store.store import ConversationStore
+from belbot.store.types import AnswerNotFoundError
 
 router = APIRouter(prefix="/v1", tags=["teruglezen"])
 CONTEXT_CHARS = 600
 
 
-def _audit(store: SqliteStore, identity: Identity, action: str, kind: str, target: str) -> None:
+def _audit(
+    store: ConversationStore, identity: Identity, action: str, kind: str, target: str
+) -> None:
     """A monitor's (or admin's) view of an agent's conversation is written to the audit log."""
     if identity.reads_all:
         MonitoringStore(store).audit(identity.agent_id, identity.role, action, kind, target)

@@ -9,8 +9,11 @@ import typer
 
 from belbot.cli import (
     ask_cmd,
+    bench_cmd,
+    db_cmd,
     eval_cmd,
     ingest_cmd,
+    llm_cmd,
     models_cmd,
     monitor_cmd,
     report_cmd,
@@ -43,11 +46,14 @@ app.command("search")(search_cmd.search)
 app.command("ask")(ask_cmd.ask)
 app.command("replay")(ask_cmd.replay)
 app.command("serve")(serve_cmd.serve)
+app.command("llm-serve")(llm_cmd.llm_serve)
 app.add_typer(eval_cmd.app, name="eval")
+app.add_typer(bench_cmd.app, name="bench")
 app.add_typer(models_cmd.app, name="models")
 app.add_typer(report_cmd.app, name="report")
 app.add_typer(monitor_cmd.review_app, name="review")
 app.command("purge")(monitor_cmd.purge)
+app.add_typer(db_cmd.app, name="db")
 
 
 def main() -> None:

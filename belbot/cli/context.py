@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import SecretStr
 from rich.console import Console
 
 from belbot.errors import BelbotError, ConfigError, InvalidInputError
 from belbot.logs import configure_logging
 from belbot.runtime import prepare_environment
 from belbot.settings import Settings, load_settings
-from belbot.store.sqlite import SqliteStore
+from belbot.store.store import ConversationStore, open_store
 
 console = Console()
 err_console = Console(stderr=True)
@@ -61,12 +62,13 @@ def domain_errors() -> Iterator[None]:
 
 
 @contextmanager
-def existing_store(settings: Settings) -> Iterator[SqliteStore]:
+def existing_store(settings: Settings) -> Iterator[ConversationStore]:
     """The configured conversation store, which must exist: read for measures over what
-    agents did, never created by a report."""
-    if not settings.store_path.is_file():
+    agents did, never created by a report (a PostgreSQL database is there or the connection
+    fails)."""
+    if not settings.store.url.get_secret_value() and not settings.store_path.is_file():
         raise ConfigError(f"Geen gespreksopslag gevonden op {settings.store_path}.")
-    store = SqliteStore(settings.store_path)
+    store = open_store(settings)
     try:
         yield store
     finally:
@@ -80,10 +82,12 @@ def write_json(path: Path, payload: object) -> None:
 
 
 def scratch_settings(settings: Settings, tmp: str, use_llm: bool, **updates: object) -> Settings:
-    """Evaluation answers go to a scratch store, never into the agents' conversation log."""
+    """Evaluation answers go to a scratch store (a SQLite file, whatever store.url says),
+    never into the agents' conversation log."""
+    scratch = {"path": Path(tmp) / "eval.db", "url": SecretStr("")}
     return settings.model_copy(
         update={
-            "store": settings.store.model_copy(update={"path": Path(tmp) / "eval.db"}),
+            "store": settings.store.model_copy(update=scratch),
             "answering": settings.answering.model_copy(update={"use_llm": use_llm}),
             **updates,
         }

@@ -175,7 +175,7 @@ def confirmations(
         summarise,
     )
     from belbot.store.confirmations import ConfirmationStore
-    from belbot.store.sqlite import iso_utc
+    from belbot.store.types import iso_utc
 
     state: CliState = ctx.obj
     settings = state.settings()

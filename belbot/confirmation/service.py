@@ -21,7 +21,7 @@ from belbot.errors import InvalidInputError
 from belbot.logs import get_logger
 from belbot.retrieval.lexical import TermStats
 from belbot.store.confirmations import ConfirmationConflictError, ConfirmationStore
-from belbot.store.sqlite import SqliteStore
+from belbot.store.store import ConversationStore
 
 log = get_logger(__name__)
 
@@ -38,7 +38,7 @@ def _now() -> datetime:
 class ConfirmationService:
     def __init__(
         self,
-        store: SqliteStore,
+        store: ConversationStore,
         stats: Callable[[], TermStats],
         support_threshold: float,
         clock: Callable[[], datetime] = _now,

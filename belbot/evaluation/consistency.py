@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from belbot.store.sqlite import AgentAnswer
+from belbot.store.types import AgentAnswer
 
 Embed = Callable[[list[str]], npt.NDArray[np.float32]]
 

@@ -21,7 +21,8 @@ from belbot.evaluation.stats import percentile
 from belbot.logs import get_logger
 from belbot.monitoring.rollup import FOUND, SHOWN, TimedEvent, find_seconds, parse_client_time
 from belbot.settings import DEFAULT_WATTS_PER_CORE
-from belbot.store.sqlite import SqliteStore, iso_utc
+from belbot.store.store import ConversationStore
+from belbot.store.types import iso_utc
 
 log = get_logger(__name__)
 
@@ -170,17 +171,17 @@ def _period(since: datetime, until: datetime | None) -> tuple[str, str]:
     return start, end
 
 
-def _answers(store: SqliteStore, period: tuple[str, str]) -> list[Answer]:
-    rows = store.conn.execute(
+def _answers(store: ConversationStore, period: tuple[str, str]) -> list[Answer]:
+    rows = store.db.execute(
         "SELECT record FROM answers WHERE created_at >= ? AND created_at < ? ORDER BY created_at",
         period,
     )
     return [Answer.model_validate_json(row[0]) for row in rows]
 
 
-def _thumbs(store: SqliteStore, period: tuple[str, str]) -> Thumbs:
+def _thumbs(store: ConversationStore, period: tuple[str, str]) -> Thumbs:
     """The current verdicts (one per agent per answer) on the period's answers."""
-    rows = store.conn.execute(
+    rows = store.db.execute(
         "SELECT f.rating, f.reason FROM feedback f JOIN answers a ON a.id = f.answer_id "
         "WHERE a.created_at >= ? AND a.created_at < ?",
         period,
@@ -191,8 +192,8 @@ def _thumbs(store: SqliteStore, period: tuple[str, str]) -> Thumbs:
     return Thumbs(up=up, down=down, up_rate=_rate(up, up + down), reasons=dict(reasons))
 
 
-def _time_to_find(store: SqliteStore, period: tuple[str, str]) -> TimeToFind:
-    rows = store.conn.execute(
+def _time_to_find(store: ConversationStore, period: tuple[str, str]) -> TimeToFind:
+    rows = store.db.execute(
         "SELECT e.answer_id, e.kind, e.created_at, e.client_time FROM events e "
         "JOIN answers a ON a.id = e.answer_id "
         f"WHERE a.created_at >= ? AND a.created_at < ? AND e.kind IN (?{', ?' * len(FOUND)})",
@@ -212,9 +213,9 @@ def _time_to_find(store: SqliteStore, period: tuple[str, str]) -> TimeToFind:
     return TimeToFind(shown=shown_count, found=len(durations), seconds=spread(durations))
 
 
-def _time_to_resolve(store: SqliteStore, period: tuple[str, str]) -> TimeToResolve:
+def _time_to_resolve(store: ConversationStore, period: tuple[str, str]) -> TimeToResolve:
     # A conversation row is created when its first question arrives (AnswerService).
-    rows = store.conn.execute(
+    rows = store.db.execute(
         "SELECT c.created_at, c.ended_at, MAX(t.created_at), "
         "(SELECT MAX(e.created_at) FROM events e WHERE e.conversation_id = c.id) "
         "FROM conversations c JOIN turns t ON t.conversation_id = c.id "
@@ -272,7 +273,7 @@ def _cost(measured: list[Answer], watts: float) -> Cost:
 
 
 def operational_report(
-    store: SqliteStore,
+    store: ConversationStore,
     since: datetime,
     until: datetime | None = None,
     watts: float = DEFAULT_WATTS_PER_CORE,

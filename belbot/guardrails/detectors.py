@@ -105,6 +105,10 @@ class PhoneDetector:
 
         found = []
         for match in phonenumbers.PhoneNumberMatcher(text, "NL", phonenumbers.Leniency.VALID):
+            # A Dutch number is written with its trunk 0 or an international prefix; nine bare
+            # digits in a valid range ("kenmerk 319000000") are a reference, not a phone.
+            if not match.raw_string.lstrip("(").startswith(("0", "+")):
+                continue
             if _digits(match.raw_string) not in self._allow:
                 found.append(Finding("TELEFOON", match.start, match.end))
         for m in self._FALLBACK.finditer(text):

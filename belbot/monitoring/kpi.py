@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from belbot.errors import InvalidInputError
 from belbot.monitoring import counters as cnt
 from belbot.monitoring.rollup import counters_by_day
-from belbot.store.sqlite import SqliteStore
+from belbot.store.store import ConversationStore
 
 MAX_DAYS = 366
 DEFAULT_DAYS_BACK = 7  # the default period: the last 7 full days plus today
@@ -304,7 +304,7 @@ def tag_table(counts: Mapping[str, float], labels: Mapping[str, str] | None = No
 
 
 def kpi_report(
-    store: SqliteStore,
+    store: ConversationStore,
     since: date,
     until: date,
     watts_per_core: float,

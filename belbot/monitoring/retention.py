@@ -1,7 +1,7 @@
 """Retention: conversations older than the retention period are deleted with everything that
 hangs off them, after their counts are added to the ``counters`` table; so the dashboard's
 history survives and no content does. "Niet bewaren" applies the same to one conversation at
-once, and its later turns are never stored (see SqliteStore.save)."""
+once, and its later turns are never stored (see ConversationStore.save)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from datetime import datetime
 
 from belbot.logs import get_logger
 from belbot.monitoring.rollup import Scope, raw_counters
-from belbot.store.sqlite import SqliteStore, iso_utc
+from belbot.store.store import ConversationStore
+from belbot.store.types import iso_utc
 
 log = get_logger(__name__)
 
@@ -28,12 +29,12 @@ class PurgeReport:
     cutoff: str
 
 
-def _delete(store: SqliteStore, ids: list[str], keep_rows: bool) -> int:
-    conn = store.conn
+def _delete(store: ConversationStore, ids: list[str], keep_rows: bool) -> int:
+    db = store.db
     marks = ", ".join("?" * len(ids))
     answer_ids = [
         row[0]
-        for row in conn.execute(
+        for row in db.execute(
             "SELECT a.id FROM answers a JOIN turns t ON a.turn_id = t.id "
             f"WHERE t.conversation_id IN ({marks})",
             ids,
@@ -43,18 +44,18 @@ def _delete(store: SqliteStore, ids: list[str], keep_rows: bool) -> int:
         chunk = answer_ids[start : start + 500]
         chunk_marks = ", ".join("?" * len(chunk))
         for table in _DELETE_BY_ANSWER:
-            conn.execute(f"DELETE FROM {table} WHERE answer_id IN ({chunk_marks})", chunk)
-        conn.execute(f"DELETE FROM answers WHERE id IN ({chunk_marks})", chunk)
+            db.execute(f"DELETE FROM {table} WHERE answer_id IN ({chunk_marks})", chunk)
+        db.execute(f"DELETE FROM answers WHERE id IN ({chunk_marks})", chunk)
     for table in _DELETE_BY_CONVERSATION:
-        conn.execute(f"DELETE FROM {table} WHERE conversation_id IN ({marks})", ids)
-    conn.execute(f"DELETE FROM turns WHERE conversation_id IN ({marks})", ids)
+        db.execute(f"DELETE FROM {table} WHERE conversation_id IN ({marks})", ids)
+    db.execute(f"DELETE FROM turns WHERE conversation_id IN ({marks})", ids)
     if not keep_rows:
-        conn.execute(f"DELETE FROM conversations WHERE id IN ({marks})", ids)
+        db.execute(f"DELETE FROM conversations WHERE id IN ({marks})", ids)
     return len(answer_ids)
 
 
 def _fold(
-    store: SqliteStore, scope: Scope, ids: list[str], keep_rows: bool
+    store: ConversationStore, scope: Scope, ids: list[str], keep_rows: bool
 ) -> tuple[int, set[str]]:
     """Inside one transaction: add the rows' counts to the counters, then delete the rows. A
     crash between the two cannot count twice or lose counts."""
@@ -64,13 +65,13 @@ def _fold(
     return _delete(store, ids, keep_rows) if ids else 0, set(days)
 
 
-def purge(store: SqliteStore, cutoff: datetime) -> PurgeReport:
+def purge(store: ConversationStore, cutoff: datetime) -> PurgeReport:
     """Delete the conversations started before ``cutoff``; keep their counts."""
     before = iso_utc(cutoff)
     with store.transaction():
         ids = [
             row[0]
-            for row in store.conn.execute(
+            for row in store.db.execute(
                 "SELECT id FROM conversations WHERE created_at < ?", (before,)
             )
         ]
@@ -86,14 +87,14 @@ def purge(store: SqliteStore, cutoff: datetime) -> PurgeReport:
     return PurgeReport(len(ids), answers, len(days), before)
 
 
-def stop_recording(store: SqliteStore, conversation_id: str) -> int:
+def stop_recording(store: ConversationStore, conversation_id: str) -> int:
     """The caller objected to recording: fold what was stored into the counters, delete it,
     and store nothing of the conversation from now on. Returns the answers deleted."""
     history = store.history(conversation_id)
     with store.transaction():
         deleted, _ = _fold(store, Scope(conversation_ids=(conversation_id,)), [conversation_id],
                            keep_rows=True)  # fmt: skip
-        store.conn.execute("UPDATE conversations SET retain = 0 WHERE id = ?", (conversation_id,))
+        store.db.execute("UPDATE conversations SET retain = 0 WHERE id = ?", (conversation_id,))
     store.keep_history_in_memory(conversation_id, history)
     log.info("retention.not_recorded", conversation_id=conversation_id, answers=deleted)
     return deleted

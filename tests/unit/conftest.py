@@ -1,5 +1,5 @@
 """Unit-test fixtures: a controlled clock for the conversation store, and the API over the
-fake stack with a key per user."""
+fake stack with a key per user (on each store engine)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock()
-    monkeypatch.setattr("belbot.store.sqlite.now_iso", fake)
+    monkeypatch.setattr("belbot.store.store.now_iso", fake)
     return fake
 
 
@@ -51,9 +51,10 @@ API_USERS = {
 
 
 @pytest.fixture
-def api_client(fake_stack_settings: Settings) -> Iterator[TestClient]:
+def api_client(store_engine: str, fake_stack_settings: Settings) -> Iterator[TestClient]:
     """The app factory over the fake stack (small corpus, fake embedder and model), with a
-    key per entry of API_USERS in ``client.keys`` and the store in ``client.store``."""
+    key per entry of API_USERS in ``client.keys`` and the store in ``client.store``; once
+    per store engine."""
     IndexBuilder(fake_stack_settings, FakeEmbedder()).build()
     app = create_app(fake_stack_settings, create_answer_service(fake_stack_settings))
     with TestClient(app) as test_client:

@@ -17,7 +17,10 @@ from belbot.embedding.fake import FakeEmbedder
 from belbot.errors import InvalidInputError
 from belbot.index.builder import IndexBuilder
 from belbot.settings import Settings
-from belbot.store.sqlite import AnswerNotFoundError, SqliteStore
+from belbot.store.schema import head_revision
+from belbot.store.sqlite import SqliteDatabase
+from belbot.store.store import ConversationStore, open_store
+from belbot.store.types import AnswerNotFoundError
 
 pytestmark = pytest.mark.unit
 
@@ -25,7 +28,8 @@ QUESTION = "Wat was de gemiddelde telefonische wachttijd bij BSR over 2024?"
 
 
 @pytest.fixture
-def settings(fake_stack_settings: Settings) -> Settings:
+def settings(store_engine: str, fake_stack_settings: Settings) -> Settings:
+    """The fake stack over a fresh index, once per store engine."""
     IndexBuilder(fake_stack_settings, FakeEmbedder()).build()
     return fake_stack_settings
 
@@ -93,27 +97,26 @@ def test_without_llm_the_answer_is_extractive(settings: Settings) -> None:
 def test_every_answer_is_recorded_with_prompt_and_raw_output(settings: Settings) -> None:
     service = make(settings)
     answer = service.ask(QUESTION)
-    stored = SqliteStore(settings.store_path).get(answer.answer_id)
+    stored = open_store(settings).get(answer.answer_id)
     assert stored.answer == answer
     assert "Vraag: " + QUESTION in stored.prompt and stored.raw_output.strip()
     with pytest.raises(AnswerNotFoundError):
-        SqliteStore(settings.store_path).get("bestaat-niet")
+        open_store(settings).get("bestaat-niet")
 
 
-def test_store_uses_wal_and_named_migrations(settings: Settings) -> None:
-    store = SqliteStore(settings.store_path)
+def test_store_is_migrated_once_to_the_newest_revision(settings: Settings) -> None:
+    store = open_store(settings)
     store.warm_up()
-    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    names = [
-        "0001_conversations_turns_answers",
-        "0002_agents_feedback_events",
-        "0003_confirmations",
-        "0004_monitoring",
-    ]
-    assert store.applied_migrations() == names
+    assert store.revision() == head_revision() == "0004"
     store.close()
     store.warm_up()  # migrating twice is a no-op
-    assert store.applied_migrations() == names
+    assert store.revision() == "0004"
+
+
+def test_sqlite_store_uses_wal(fake_settings: Settings) -> None:
+    store = ConversationStore(SqliteDatabase(fake_settings.store_path))
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert "_migrations" not in store.db.tables()  # a new store is Alembic's only
 
 
 def test_exact_and_near_duplicate_questions_hit_the_cache(settings: Settings) -> None:
@@ -167,7 +170,7 @@ def test_bad_questions_and_conversations_are_refused_clearly(settings: Settings)
         service.ask("x" * 2001)
     with pytest.raises(InvalidInputError):
         service.ask(QUESTION, conversation_id="onbekend")
-    assert SqliteStore(settings.store_path).count_answers() == 0
+    assert open_store(settings).count_answers() == 0
 
 
 def test_replay_of_a_stored_answer_is_identical(
@@ -201,3 +204,12 @@ def test_unavailable_model_still_returns_the_quoted_sources(settings: Settings) 
     answer = make(settings, _DownGenerator()).ask(QUESTION)
     assert answer.path == "extractive" and answer.path_reason.startswith("zonder samenvatting")
     assert "2,44" in answer.text and answer.citations
+
+
+def test_an_answer_made_while_the_model_was_down_is_not_reused(settings: Settings) -> None:
+    down = make(settings, _DownGenerator())
+    first = down.ask(QUESTION)
+    assert first.path_reason.startswith("zonder samenvatting")
+    back = make(settings, FakeGenerator())  # same store, the model is back
+    again = back.ask(QUESTION)
+    assert not again.cached and again.path == "generated"

@@ -120,7 +120,7 @@ def test_sources_and_events(client: TestClient) -> None:
         )  # fmt: skip
         assert response.status_code == 201
     store = client.app.state.store  # type: ignore[attr-defined]
-    assert store.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 4
+    assert store.db.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 4
     assert store.conversations("anna")[0]["ended_at"]
 
 
@@ -154,7 +154,7 @@ def test_keys_are_required_and_checked(client: TestClient) -> None:
     assert wrong.status_code == 401 and wrong.json()["code"] == "unauthorized"
     assert client.post("/v1/admin/reingest", headers=auth(client, "monitor")).status_code == 403
     store = client.app.state.store  # type: ignore[attr-defined]
-    hashes = [row[0] for row in store.conn.execute("SELECT key_hash FROM api_keys")]
+    hashes = [row[0] for row in store.db.execute("SELECT key_hash FROM api_keys")]
     assert client.keys["anna"] not in hashes and len(hashes[0]) == 64  # type: ignore[attr-defined]
 
 
@@ -180,7 +180,9 @@ def test_overload_is_a_clear_503(client: TestClient) -> None:
     assert response.json()["code"] == "overloaded"
 
 
-def test_production_mode_refuses_the_development_key(fake_stack_settings: Settings) -> None:
+def test_production_mode_refuses_the_development_key(
+    store_engine: str, fake_stack_settings: Settings
+) -> None:
     from belbot.errors import ConfigError
 
     IndexBuilder(fake_stack_settings, FakeEmbedder()).build()
@@ -193,7 +195,7 @@ def test_production_mode_refuses_the_development_key(fake_stack_settings: Settin
 
 
 def test_admin_reingest_switches_the_running_service(
-    fake_stack_settings: Settings, small_corpus: Path
+    store_engine: str, fake_stack_settings: Settings, small_corpus: Path
 ) -> None:
     settings = fake_stack_settings
     IndexBuilder(settings, FakeEmbedder()).build()

@@ -39,7 +39,7 @@ CASE = {
 
 
 @pytest.fixture
-def service(fake_service: AnswerService) -> AnswerService:
+def service(store_engine: str, fake_service: AnswerService) -> AnswerService:
     return fake_service
 
 

@@ -4,6 +4,7 @@ with a controlled clock so every duration below is known in advance."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from belbot.errors import InvalidInputError
 from belbot.evaluation.ops import operational_report, parse_moment
 from belbot.index.builder import IndexBuilder
 from belbot.settings import Settings, load_settings
-from belbot.store.sqlite import SqliteStore, normalise_question
+from belbot.store.store import ConversationStore
+from belbot.store.types import normalise_question
 
 from .conftest import Clock, ts
 
@@ -67,12 +69,12 @@ def answer(
     )
 
 
-def conversation(store: SqliteStore, clock: Clock, agent: str, moment: str) -> str:
+def conversation(store: ConversationStore, clock: Clock, agent: str, moment: str) -> str:
     clock.at(moment)
     return store.new_conversation(agent)
 
 
-def fill(store: SqliteStore, clock: Clock) -> None:
+def fill(store: ConversationStore, clock: Clock) -> None:
     """One conversation before the period and three in March; see the expectations below."""
     old = conversation(store, clock, "a1", "2025-02-20T09:00:00")
     store.save(answer(old, 1, "2025-02-20T09:00:00"), "", "", None, None)
@@ -122,19 +124,17 @@ def fill(store: SqliteStore, clock: Clock) -> None:
     # A record from before cpu_ms was measured.
     record = json.loads(store.get(f"{c3}-1").answer.model_dump_json())
     del record["timings"]["cpu_ms"]
-    store.conn.execute(
-        "UPDATE answers SET record = ? WHERE id = ?", (json.dumps(record), f"{c3}-1")
-    )
+    store.db.execute("UPDATE answers SET record = ? WHERE id = ?", (json.dumps(record), f"{c3}-1"))
 
 
 @pytest.fixture
-def store(tmp_path: Path, clock: Clock) -> SqliteStore:
-    store = SqliteStore(tmp_path / "data" / "belbot.db")
+def store(new_store: Callable[..., ConversationStore], clock: Clock) -> ConversationStore:
+    store = new_store()  # the configured store: what the CLI reads
     fill(store, clock)
     return store
 
 
-def test_volume_thumbs_and_the_since_filter(store: SqliteStore) -> None:
+def test_volume_thumbs_and_the_since_filter(store: ConversationStore) -> None:
     report = operational_report(store, MARCH)
     assert report.volume.model_dump() == {
         "conversations": 3, "answers": 6, "cached_replays": 1, "pipeline_answers": 5,
@@ -146,7 +146,7 @@ def test_volume_thumbs_and_the_since_filter(store: SqliteStore) -> None:
     assert february.volume.answers == 1 and february.feedback.reasons == {"onvolledig": 1}
 
 
-def test_time_to_find_and_to_resolve(store: SqliteStore) -> None:
+def test_time_to_find_and_to_resolve(store: ConversationStore) -> None:
     report = operational_report(store, MARCH)
     find = report.time_to_find
     assert (find.shown, find.found) == (4, 3)  # the blocked answer was shown, nothing opened
@@ -156,7 +156,7 @@ def test_time_to_find_and_to_resolve(store: SqliteStore) -> None:
     assert (resolve.seconds.p50, resolve.seconds.p95) == (120.0, 282.0)  # 0, 120 and 300 s
 
 
-def test_paths_latency_and_cost(store: SqliteStore) -> None:
+def test_paths_latency_and_cost(store: ConversationStore) -> None:
     report = operational_report(store, MARCH, watts=30)
     paths = report.paths
     assert paths.counts == {"generated": 2, "extractive": 1, "refused": 1, "blocked": 1}
@@ -172,14 +172,14 @@ def test_paths_latency_and_cost(store: SqliteStore) -> None:
     assert cost.wh_total == pytest.approx(6.6 * 30 / 3600, abs=1e-3)
 
 
-def test_until_date_includes_that_day(store: SqliteStore) -> None:
+def test_until_date_includes_that_day(store: ConversationStore) -> None:
     until = parse_moment("2025-03-03", "--until", end_of_day=True)
     report = operational_report(store, MARCH, until)
     assert (report.volume.conversations, report.volume.answers) == (1, 2)
     assert report.until == "2025-03-04T00:00:00.000+00:00"
 
 
-def test_bad_dates_and_watts_are_refused_in_dutch(store: SqliteStore) -> None:
+def test_bad_dates_and_watts_are_refused_in_dutch(store: ConversationStore) -> None:
     with pytest.raises(InvalidInputError, match="geen datum"):
         parse_moment("31-03-2025", "--since")
     with pytest.raises(InvalidInputError, match="moet na --since"):
@@ -189,8 +189,10 @@ def test_bad_dates_and_watts_are_refused_in_dutch(store: SqliteStore) -> None:
     assert parse_moment("2025-03-01T10:00+01:00", "--since") == datetime(2025, 3, 1, 9, tzinfo=UTC)
 
 
-def test_answers_grouped_across_agents(tmp_path: Path, clock: Clock) -> None:
-    store = SqliteStore(tmp_path / "across.db")
+def test_answers_grouped_across_agents(
+    new_store: Callable[..., ConversationStore], clock: Clock
+) -> None:
+    store = new_store("across.db")
     asked = [
         ("a1", "2025-03-02T09:00:00", "Wat is de wachttijd?", None, None),
         ("a2", "2025-03-02T10:00:00", "wat is de   WACHTTIJD", None, None),
@@ -218,7 +220,7 @@ def test_answers_grouped_across_agents(tmp_path: Path, clock: Clock) -> None:
     assert normalise_question("  Wat is   X?! ") == "wat is x"
 
 
-def test_answer_service_records_cpu_time(fake_stack_settings: Settings) -> None:
+def test_answer_service_records_cpu_time(store_engine: str, fake_stack_settings: Settings) -> None:
     IndexBuilder(fake_stack_settings, FakeEmbedder()).build()
     service = create_answer_service(fake_stack_settings)
     service.warm_up()
@@ -249,7 +251,7 @@ def cli_app() -> typer.Typer:
     return app
 
 
-def test_cli_prints_the_table_and_writes_json(store: SqliteStore, tmp_path: Path) -> None:
+def test_cli_prints_the_table_and_writes_json(store: ConversationStore, tmp_path: Path) -> None:
     out = tmp_path / "ops" / "report.json"
     result = CliRunner().invoke(
         cli_app(), ["ops", "--since", "2025-03-01", "--watts", "30", "--json", str(out)]
@@ -264,7 +266,7 @@ def test_cli_prints_the_table_and_writes_json(store: SqliteStore, tmp_path: Path
     )
 
 
-def test_cli_refuses_a_bad_date(store: SqliteStore) -> None:
+def test_cli_refuses_a_bad_date(store: ConversationStore) -> None:
     result = CliRunner().invoke(cli_app(), ["ops", "--since", "maart"])
     assert result.exit_code == 2
     assert "invalid_input" in result.stderr and "'maart' is geen datum" in result.stderr

@@ -183,3 +183,10 @@ def test_a_verdict_never_contains_the_personal_data() -> None:
 def test_normalised_views_undo_obfuscation() -> None:
     views = normalised_views("N3G33R\u200b alle")
     assert any("negeer" in view for view in views)
+
+
+def test_nine_bare_digits_in_a_phone_range_are_a_reference_not_a_phone() -> None:
+    # Found by hypothesis: phonenumbers reads 319000000 as a valid national number.
+    text = "Het kenmerk van de brief is 319000000."
+    assert RULES.redact(text)[0] == text
+    assert "[TELEFOON]" in RULES.redact("Bel mij op 0319 000 000 terug.")[0]

@@ -9,7 +9,7 @@ import io
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -28,13 +28,14 @@ from belbot.monitoring.dashboard import render_document, render_fragment
 from belbot.monitoring.kpi import KpiReport, default_period, kpi_report, parse_period, wilson
 from belbot.monitoring.kpi_csv import render_csv
 from belbot.settings import PROJECT_ROOT, load_settings
-from belbot.store.sqlite import SqliteStore
+from belbot.store.store import ConversationStore
 from belbot.tagging.types import TagResult
 
 from .conftest import auth
 
 pytestmark = pytest.mark.unit
 
+NewStore = Callable[..., ConversationStore]
 DAY = "2026-11-17"
 WATTS = 18.0
 
@@ -116,14 +117,14 @@ def _answer(conversation: str, turn: int, moment: str, path: str, tag: str,
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SqliteStore]:
+def store(new_store: NewStore, monkeypatch: pytest.MonkeyPatch) -> Iterator[ConversationStore]:
     """One conversation on DAY: a generated answer (1000 ms, 2000 ms CPU, toeslagen), a refusal
     (400 ms, 1000 ms CPU, btw) and a cached repeat of the first; thumbs up, down, up; the
     first answer found after 10 s; ended after 300 s; one escalation; and the counters kept of
     a purged review batch, 8 of 10 juist."""
     clock = {"now": ""}
-    monkeypatch.setattr("belbot.store.sqlite.now_iso", lambda: clock["now"])
-    store = SqliteStore(tmp_path / "kpi.db")
+    monkeypatch.setattr("belbot.store.store.now_iso", lambda: clock["now"])
+    store = new_store("kpi.db")
 
     def at(moment: str) -> None:
         clock["now"] = f"{DAY}T{moment}.000+00:00"
@@ -143,7 +144,7 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SqliteSto
     store.save_feedback(f"{cid}-1", "anna", "up", None, None)
     store.save_feedback(f"{cid}-2", "anna", "down", "onvolledig", None)
     store.save_feedback(f"{cid}-3", "anna", "up", None, None)
-    store.conn.execute(
+    store.db.execute(
         "INSERT INTO escalations (id, conversation_id, answer_id, agent_id, target, reason, "
         "tag, created_at) VALUES ('e1', ?, ?, 'anna', 'specialist', 'anders', 'toeslagen', ?)",
         (cid, f"{cid}-1", f"{DAY}T09:04:00.000+00:00"),
@@ -155,12 +156,12 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SqliteSto
     store.close()
 
 
-def _report(store: SqliteStore) -> KpiReport:
+def _report(store: ConversationStore) -> KpiReport:
     period = parse_period("2026-11-16..2026-11-18")
     return kpi_report(store, period.start, period.until, WATTS, label=period.label)
 
 
-def test_figures_by_hand(store: SqliteStore) -> None:
+def test_figures_by_hand(store: ConversationStore) -> None:
     report = _report(store)
     assert [d.day for d in report.days] == ["2026-11-16", DAY, "2026-11-18"]
     t = report.totals
@@ -182,7 +183,7 @@ def test_figures_by_hand(store: SqliteStore) -> None:
     assert report.days[1].answers == 3 and report.days[1].energy_saved_wh == 0.0075
 
 
-def test_tag_table(store: SqliteStore) -> None:
+def test_tag_table(store: ConversationStore) -> None:
     rows = {row.tag: row.model_dump(exclude={"tag", "label"}) for row in _report(store).tags}
     assert {row.label for row in _report(store).tags} == {"toeslagen", "btw"}  # ids: no labels
     period = parse_period("2026-11-16..2026-11-18")
@@ -196,8 +197,8 @@ def test_tag_table(store: SqliteStore) -> None:
     }  # fmt: skip
 
 
-def test_percentiles_from_kept_counters(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "kept.db")
+def test_percentiles_from_kept_counters(new_store: NewStore) -> None:
+    store = new_store("kept.db")
     store.add_counters(DAY, {"answers": 5, "answers.pipeline": 5, "latency.n": 4,
                              "latency.le.250": 3, "latency.le.1000": 1, "cpu.n": 5,
                              "cpu.sum_ms": 5000})  # fmt: skip
@@ -255,7 +256,7 @@ def _check(markup: str) -> _Checker:
     return checker
 
 
-def test_fragment_is_scoped_and_accessible(store: SqliteStore) -> None:
+def test_fragment_is_scoped_and_accessible(store: ConversationStore) -> None:
     fragment = render_fragment(_report(store))
     checker = _check(fragment)
     assert fragment.startswith("<section class='kpi-dashboard'") and "<html" not in fragment
@@ -270,15 +271,15 @@ def test_fragment_is_scoped_and_accessible(store: SqliteStore) -> None:
         assert figure in fragment, figure
 
 
-def test_document_is_standalone(store: SqliteStore) -> None:
+def test_document_is_standalone(store: ConversationStore) -> None:
     document = render_document(_report(store))
     _check(document)
     assert document.startswith("<!doctype html><html lang='nl'>")
     assert "<link" not in document and "src=" not in document
 
 
-def test_text_from_the_store_is_escaped(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "odd.db")
+def test_text_from_the_store_is_escaped(new_store: NewStore) -> None:
+    store = new_store("odd.db")
     store.add_counters(DAY, {"answers": 1, "tag.<script>alert(1)</script>.answers": 1,
                              "tag.=HYPERLINK(1).answers": 1})  # fmt: skip
     report = _report(store)
@@ -287,7 +288,7 @@ def test_text_from_the_store_is_escaped(tmp_path: Path) -> None:
     assert {row["tag"] for row in tags} == {"<script>alert(1)</script>", "'=HYPERLINK(1)"}
 
 
-def test_csv(store: SqliteStore) -> None:
+def test_csv(store: ConversationStore) -> None:
     files = render_csv(_report(store))
     assert set(files) == {"kpi_dagen.csv", "kpi_totalen.csv", "kpi_tags.csv"}
     days = list(csv.DictReader(io.StringIO(files["kpi_dagen.csv"])))
@@ -308,17 +309,16 @@ def test_csv(store: SqliteStore) -> None:
 # -- the generated workload, the command and the API ---------------------------------------
 
 
-def _filled(path: Path, answers: int = 300, seed: int = 1) -> SqliteStore:
-    store = SqliteStore(path)
+def _filled(store: ConversationStore, answers: int = 300, seed: int = 1) -> ConversationStore:
     gen_workload.generate(store, answers=answers, seed=seed, end=date(2026, 11, 30))
     return store
 
 
-def test_workload_is_deterministic_and_plausible(tmp_path: Path) -> None:
+def test_workload_is_deterministic_and_plausible(new_store: NewStore) -> None:
     period = parse_period("2026-11")
     reports = []
     for name in ("a.db", "b.db"):
-        store = _filled(tmp_path / name)
+        store = _filled(new_store(name))
         reports.append(kpi_report(store, period.start, period.until, WATTS, period.label))
         store.close()
     first, second = (r.model_dump(exclude={"generated_at"}) for r in reports)
@@ -343,8 +343,8 @@ def _cli() -> typer.Typer:
     return app
 
 
-def test_cli_writes_html_and_csv(tmp_path: Path) -> None:
-    _filled(load_settings(None).store_path).close()
+def test_cli_writes_html_and_csv(new_store: NewStore, tmp_path: Path) -> None:
+    _filled(new_store()).close()  # the configured store, which the command reads
     out = tmp_path / "rapport"
     result = CliRunner().invoke(_cli(), ["report", "kpi", "--period", "2026-11", "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -371,8 +371,10 @@ def test_cli_writes_html_and_csv(tmp_path: Path) -> None:
         (["--since", "1 november"], "geen datum"),
     ],
 )
-def test_cli_refuses_bad_input(tmp_path: Path, args: list[str], message: str) -> None:
-    _filled(load_settings(None).store_path, answers=10).close()
+def test_cli_refuses_bad_input(
+    new_store: NewStore, tmp_path: Path, args: list[str], message: str
+) -> None:
+    _filled(new_store(), answers=10).close()
     result = CliRunner().invoke(_cli(), ["report", "kpi", *args, "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and message in result.stderr
     assert not (tmp_path / "o").exists()

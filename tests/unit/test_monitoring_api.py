@@ -225,7 +225,7 @@ def test_a_conversation_not_recorded_keeps_only_counters(client: TestClient) -> 
     )
     assert thumb.status_code == 201 and thumb.json()["recorded"] is False
     counters = dict(
-        store.conn.execute("SELECT name, SUM(value) FROM counters GROUP BY name").fetchall()
+        store.db.execute("SELECT name, SUM(value) FROM counters GROUP BY name").fetchall()
     )
     assert (
         counters["answers"] == 2
@@ -251,12 +251,12 @@ def test_a_conversation_not_recorded_keeps_only_counters(client: TestClient) -> 
     assert later["turn"] == 2
     assert store.count_answers() == before
     counters = dict(
-        store.conn.execute("SELECT name, SUM(value) FROM counters GROUP BY name").fetchall()
+        store.db.execute("SELECT name, SUM(value) FROM counters GROUP BY name").fetchall()
     )
     assert counters["answers"] == 4 and counters["thumbs.up"] == 1
     listed = client.get("/v1/monitor/answers", headers=auth(client, "monitor")).json()
     assert listed["total"] == 0
-    assert json.dumps(store.conn.execute("SELECT * FROM counters").fetchall()).count("BSR") == 0
+    assert json.dumps(store.db.execute("SELECT * FROM counters").fetchall()).count("BSR") == 0
 
 
 def test_monitor_views_are_audited_and_unrecorded_calls_get_no_confirmation(

@@ -4,9 +4,8 @@ sample and its CLI; Cohen's kappa and the allocation of a stratified sample."""
 
 from __future__ import annotations
 
-import sqlite3
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -17,10 +16,12 @@ from belbot.monitoring.retention import purge
 from belbot.monitoring.review import allocate, cohen_kappa, draw_sample
 from belbot.monitoring.rollup import counters_by_day
 from belbot.settings import Settings
-from belbot.store.migrations import MIGRATIONS
+from belbot.store.database import Database
+from belbot.store.migrations import LEGACY_NAMES
 from belbot.store.monitoring import MonitoringStore
 from belbot.store.reviews import ReviewStore
-from belbot.store.sqlite import SqliteStore
+from belbot.store.schema import current_revision, head_revision, migrate
+from belbot.store.store import ConversationStore, open_store
 
 from .conftest import Clock
 from .test_eval_ops import answer, fill
@@ -32,18 +33,21 @@ CONTENT_TABLES = ("turns", "answers", "feedback", "feedback_history", "events", 
                   "reviews", "review_items", "tag_corrections")  # fmt: skip
 
 
-def rows(store: SqliteStore, table: str) -> int:
-    return int(store.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+NewStore = Callable[..., ConversationStore]
+
+
+def rows(store: ConversationStore, table: str) -> int:
+    return int(store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
 
 def rounded(days: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
     return {d: {k: round(v, 6) for k, v in c.items() if v} for d, c in days.items()}
 
 
-def monitored(store: SqliteStore) -> None:
+def monitored(store: ConversationStore) -> None:
     """Escalation, tag correction and a review on the February answer, so every kind of row
     a purge removes is there."""
-    feb = store.conn.execute("SELECT id FROM conversations ORDER BY created_at").fetchone()[0]
+    feb = store.db.execute("SELECT id FROM conversations ORDER BY created_at").fetchone()[0]
     monitoring = MonitoringStore(store)
     monitoring.add_escalation(feb, f"{feb}-1", "a1", "specialist", "anders", None, "btw")
     monitoring.correct_tag(f"{feb}-1", "toeslagen", "mona")
@@ -52,8 +56,8 @@ def monitored(store: SqliteStore) -> None:
     reviews.save_review("i1", f"{feb}-1", "mona", "onjuist", "verkeerd feit", None, None, None)
 
 
-def test_purge_keeps_every_count_and_no_content(tmp_path: Path, clock: Clock) -> None:
-    store = SqliteStore(tmp_path / "s.db")
+def test_purge_keeps_every_count_and_no_content(new_store: NewStore, clock: Clock) -> None:
+    store = new_store()
     fill(store, clock)
     monitored(store)
     before = rounded(counters_by_day(store, *ALL_DAYS))
@@ -75,31 +79,43 @@ def test_purge_keeps_every_count_and_no_content(tmp_path: Path, clock: Clock) ->
     assert all(rows(store, table) == 0 for table in CONTENT_TABLES)
     assert rows(store, "conversations") == 0
     assert rounded(counters_by_day(store, *ALL_DAYS)) == before
-    kept = {name for (name,) in store.conn.execute("SELECT DISTINCT name FROM counters")}
+    kept = {name for (name,) in store.db.execute("SELECT DISTINCT name FROM counters")}
     assert "Wat is de wachttijd" not in " ".join(kept)  # names are counts, never content
 
 
-def test_purge_cli_uses_the_retention_setting(fake_settings: Settings, clock: Clock) -> None:
-    store = SqliteStore(fake_settings.store_path)
+def test_purge_cli_uses_the_retention_setting(
+    store_engine: str, fake_settings: Settings, clock: Clock
+) -> None:
+    store = open_store(fake_settings)
     fill(store, clock)
     store.close()
     result = CliRunner().invoke(cli_app, ["purge"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "4 gesprekken" in result.output  # all of 2025 is older than 90 days
-    store = SqliteStore(fake_settings.store_path)
+    store = open_store(fake_settings)
     assert rows(store, "answers") == 0 and rows(store, "counters") > 0
 
 
-def test_migration_0004_upgrades_a_store_without_loss(tmp_path: Path, clock: Clock) -> None:
-    path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-    for name, sql in MIGRATIONS[:3]:
-        for statement in filter(str.strip, sql.split(";")):
-            conn.execute(statement)
-        conn.execute("INSERT INTO _migrations VALUES (?, '2025-01-01')", (name,))
-    conn.execute("INSERT INTO conversations (id, created_at, agent_id) VALUES ('c', ?, 'a1')",
-                 ("2025-03-03T09:00:00.000+00:00",))  # fmt: skip
+def legacy_store_at_0003(db: Database) -> None:
+    """A store written by BelBot before this revision. On SQLite as those versions left it:
+    the schema of 0001-0003 and their names in ``_migrations``, no Alembic."""
+    db.open()
+    migrate(db, "0003")
+    if db.dialect == "sqlite":
+        db.execute("DROP TABLE alembic_version")
+        db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+        for name in list(LEGACY_NAMES)[:3]:
+            db.execute("INSERT INTO _migrations VALUES (?, '2025-01-01')", (name,))
+    assert current_revision(db) == "0003"
+
+
+def test_migration_0004_upgrades_a_store_without_loss(
+    new_database: Callable[..., Database], clock: Clock
+) -> None:
+    db = new_database("old.db", empty=True)
+    legacy_store_at_0003(db)
+    db.execute("INSERT INTO conversations (id, created_at, agent_id) VALUES ('c', ?, 'a1')",
+               ("2025-03-03T09:00:00.000+00:00",))  # fmt: skip
     from belbot.answering.types import Timings
 
     old = [
@@ -109,17 +125,17 @@ def test_migration_0004_upgrades_a_store_without_loss(tmp_path: Path, clock: Clo
     for item in old:  # as the previous schema's save wrote them: 16 positional columns
         turn_id = f"c:{item.turn}"
         turn = (turn_id, "c", item.turn, item.question, item.resolved_query, item.created_at)
-        conn.execute("INSERT INTO turns VALUES (?,?,?,?,?,?)", turn)
-        conn.execute(
+        db.execute("INSERT INTO turns VALUES (?,?,?,?,?,?)", turn)
+        db.execute(
             "INSERT INTO answers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (item.answer_id, turn_id, "r", item.path, 0, None, item.text, item.model_dump_json(),
              "prompt", "raw", "v1", "0", "p1", "k", None, item.created_at),
         )  # fmt: skip
-    conn.close()
+    db.close()
 
-    store = SqliteStore(path)
-    assert store.applied_migrations()[-1] == "0004_monitoring"
-    got = store.conn.execute(
+    store = ConversationStore(db)
+    assert store.revision() == head_revision()
+    got = store.db.execute(
         "SELECT id, path_class, total_ms, cpu_ms, tag FROM answers ORDER BY id"
     ).fetchall()
     assert got == [("c-1", "generated", 1200.0, 900.0, None), ("c-2", "blocked", 0.0, 0.0, None)]
@@ -127,19 +143,19 @@ def test_migration_0004_upgrades_a_store_without_loss(tmp_path: Path, clock: Clo
     assert store.history("c") == [old[0].resolved_query, old[1].resolved_query]
     day = counters_by_day(store, date(2025, 3, 3), date(2025, 3, 4))["2025-03-03"]
     assert day["answers"] == 2 and day["path.blocked"] == 1 and day["tag.onbekend.answers"] == 2
-    assert store.conn.execute("SELECT retain FROM conversations").fetchone()[0] == 1
+    assert store.db.execute("SELECT retain FROM conversations").fetchone()[0] == 1
 
 
 def test_review_sample_cli_queues_a_stratified_sample(
-    fake_settings: Settings, clock: Clock
+    store_engine: str, fake_settings: Settings, clock: Clock
 ) -> None:
-    store = SqliteStore(fake_settings.store_path)
+    store = open_store(fake_settings)
     fill(store, clock)
     store.close()
     runner = CliRunner()
     result = runner.invoke(cli_app, ["review", "sample", "--period", "2025-03", "--n", "2"])
     assert result.exit_code == 0, result.output
-    store = SqliteStore(fake_settings.store_path)
+    store = open_store(fake_settings)
     items = ReviewStore(store).items()
     assert len(items) == 2 and len({i["stratum"] for i in items}) == 2
     again = runner.invoke(cli_app, ["review", "sample", "--period", "2025-03", "--n", "2"])
@@ -177,8 +193,8 @@ def test_percentiles_from_buckets() -> None:
     assert bucket_percentile({}, "latency", LATENCY_BUCKETS_MS, 50) is None
 
 
-def test_nested_transactions_join_the_outer_one(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "s.db")
+def test_nested_transactions_join_the_outer_one(new_store: NewStore) -> None:
+    store = new_store()
     with pytest.raises(RuntimeError), store.transaction():
         store.add_counters("2026-01-01", {"answers": 1})  # opens its own: joins the outer
         raise RuntimeError("rolls back both")
@@ -186,4 +202,4 @@ def test_nested_transactions_join_the_outer_one(tmp_path: Path) -> None:
     with store.transaction():
         store.add_counters("2026-01-01", {"answers": 1})
         store.add_counters("2026-01-01", {"answers": 2})
-    assert store.conn.execute("SELECT value FROM counters").fetchone()[0] == 3.0
+    assert store.db.execute("SELECT value FROM counters").fetchone()[0] == 3.0
