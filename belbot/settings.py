@@ -252,6 +252,42 @@ class TaggingSettings(BaseModel):
     )
 
 
+class TrainingSettings(BaseModel):
+    """Practice mode for new agents (issue 11)."""
+
+    scenarios_file: Path = Field(
+        default=PROJECT_ROOT / "knowledge" / "training" / "scenarios.jsonl",
+        description="The shipped scenario library, loaded into the store at start-up (a "
+        "scenario the store already has keeps its own review state).",
+    )
+    pass_score: float = Field(
+        default=0.75,
+        gt=0.0,
+        le=1.0,
+        description="A practice answer passes at this score (share of required facts, with "
+        "the questions to ask first weighing 20% where a scenario has them).",
+    )
+    scenarios_per_topic: int = Field(
+        default=3,
+        ge=1,
+        le=50,
+        description="Different scenarios of a tag to pass for that topic to be completed "
+        "(fewer when the library has fewer approved ones).",
+    )
+    min_coverage: float = Field(
+        default=0.5,
+        gt=0.0,
+        le=1.0,
+        description="Paraphrase: share of a fact's content words in one answer sentence.",
+    )
+    min_coverage_with_numbers: float = Field(
+        default=0.25,
+        gt=0.0,
+        le=1.0,
+        description="The same for a fact with numbers, which must all be in that sentence.",
+    )
+
+
 class StoreSettings(BaseModel):
     path: Path | None = Field(default=None, description="SQLite file; None = data_dir/belbot.db.")
     url: SecretStr = Field(
@@ -397,6 +433,7 @@ class Settings(BaseSettings):
     answering: AnsweringSettings = AnsweringSettings()
     guardrails: GuardrailSettings = GuardrailSettings()
     tagging: TaggingSettings = TaggingSettings()
+    training: TrainingSettings = TrainingSettings()
     store: StoreSettings = StoreSettings()
     api: ApiSettings = ApiSettings()
     log: LogSettings = LogSettings()

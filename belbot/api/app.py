@@ -29,6 +29,7 @@ from belbot.api import (
     routes_ops,
     routes_read,
     routes_review,
+    routes_training,
 )
 from belbot.api.deps import AuthError, ForbiddenError, NotFoundError
 from belbot.api.gate import ModelGate, OverloadedError, model_slots
@@ -48,7 +49,14 @@ from belbot.settings import PROJECT_ROOT, Settings
 from belbot.store.confirmations import ConfirmationConflictError, ConfirmationNotFoundError
 from belbot.store.reviews import ReviewItemNotFoundError
 from belbot.store.store import ConversationStore
-from belbot.tagging.taxonomy import load_taxonomy
+from belbot.tagging.taxonomy import Taxonomy, load_taxonomy
+from belbot.training.service import TrainingService
+from belbot.training.types import (
+    AlreadyAnsweredError,
+    NoScenarioError,
+    ScenarioNotFoundError,
+    SessionNotFoundError,
+)
 
 log = get_logger(__name__)
 DEV_AGENT = "ontwikkelaar"
@@ -61,10 +69,32 @@ _STATUS = {
     ConfirmationConflictError: 409,
     ConfirmationNotFoundError: 404,
     ReviewItemNotFoundError: 404,
+    ScenarioNotFoundError: 404,
+    SessionNotFoundError: 404,
+    NoScenarioError: 404,
+    AlreadyAnsweredError: 409,
     OverloadedError: 503,
     ModelUnavailableError: 503,
     IndexNotFoundError: 503,
 }
+
+
+def create_training(
+    service: AnswerService, taxonomy: Taxonomy, settings: Settings
+) -> TrainingService:
+    """Practice mode over the service's store, index (followed across re-ingestion) and
+    redaction."""
+    guardrails = service.guardrails
+
+    def redact(text: str) -> str:
+        return guardrails.redact(text)[0] if guardrails is not None else text
+
+    store = service.store
+    if store is None:
+        raise ConfigError("Oefenen heeft de gespreksopslag nodig.")
+    return TrainingService(
+        store, settings.training, taxonomy, lambda: service.retriever.index, redact
+    )
 
 
 def bootstrap_keys(store: ConversationStore, settings: Settings) -> None:
@@ -112,6 +142,8 @@ def create_app(settings: Settings, service: AnswerService | None = None) -> Fast
         app.state.taxonomy = (
             tagger.taxonomy if tagger is not None else load_taxonomy(settings.tagging.taxonomy_file)
         )
+        app.state.training = create_training(app.state.service, app.state.taxonomy, settings)
+        app.state.training.sync()
         bootstrap_keys(app.state.store, settings)
         retention = asyncio.create_task(_purge_on_schedule(app.state.store, settings))
         app.state.ready = True
@@ -189,6 +221,7 @@ def create_app(settings: Settings, service: AnswerService | None = None) -> Fast
         routes_monitor.router,
         routes_review.router,
         routes_dashboard.router,
+        routes_training.router,
     ):
         app.include_router(router)
     app.mount("/", StaticFiles(directory=PROJECT_ROOT / "ui", html=True), name="ui")

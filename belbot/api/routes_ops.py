@@ -48,10 +48,13 @@ def reingest(request: Request, service: ServiceDep, identity: AdminDep) -> dict[
         raise BelbotError("Geen documenten geïndexeerd.")
     if report.version_id != service.retriever.index.version_id:
         service.use_retriever(open_retriever(settings, report.version_id, warm=False))
+    # Scenarios whose passages changed go back to a coach (issue 11).
+    flagged = request.app.state.training.check_knowledge()
     return {
         "version_id": report.version_id,
         "changed": report.changed,
         "documents": report.documents,
         "chunks": report.chunks,
         "skipped": [s.message for s in report.skipped],
+        "scenarios_flagged": flagged,
     }

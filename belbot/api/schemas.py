@@ -132,3 +132,33 @@ class Health(BaseModel):
 
 
 ESCALATION_REASONS: tuple[str, ...] = get_args(EscalationReason)
+
+
+# -- practice mode (issue 11) -----------------------------------------------------------
+
+
+class PracticeStart(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tag: str | None = Field(
+        default=None, max_length=60, description="Onderwerp; leeg: willekeurig."
+    )
+
+
+class CallerQuestion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=4000)
+
+
+class PracticeAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answer: str = Field(min_length=1, max_length=4000)
+
+
+class ScenarioReview(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["approve", "reject"]
+    note: str = Field(default="", max_length=1000)

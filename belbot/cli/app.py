@@ -19,6 +19,7 @@ from belbot.cli import (
     report_cmd,
     search_cmd,
     serve_cmd,
+    training_cmd,
 )
 from belbot.cli.context import CliState
 
@@ -54,6 +55,8 @@ app.add_typer(report_cmd.app, name="report")
 app.add_typer(monitor_cmd.review_app, name="review")
 app.command("purge")(monitor_cmd.purge)
 app.add_typer(db_cmd.app, name="db")
+app.add_typer(training_cmd.app, name="training")
+app.add_typer(training_cmd.keys_app, name="keys")
 
 
 def main() -> None:

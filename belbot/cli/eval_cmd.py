@@ -18,6 +18,7 @@ from belbot.cli.context import (
     scratch_settings,
     write_json,
 )
+from belbot.cli.eval_facts import facts
 from belbot.cli.eval_ops import ops
 from belbot.cli.eval_run import compare, confirmations, run
 from belbot.cli.eval_tags import tags
@@ -32,6 +33,7 @@ app.command("compare")(compare)
 app.command("ops")(ops)
 app.command("confirmations")(confirmations)
 app.command("tags")(tags)
+app.command("facts")(facts)
 
 
 @app.command("retrieval")

@@ -88,3 +88,39 @@ def kpi(
         f"KPI's {report.start} t/m {report.end}: {totals.answers} vragen, "
         f"{totals.conversations} gesprekken, {len(report.tags)} tags. Geschreven naar {out}/"
     )
+
+
+@app.command("training")
+def training(
+    ctx: typer.Context,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="Week, maand, dag of reeks, zoals bij `report kpi`."),
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Vanaf JJJJ-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Tot en met JJJJ-MM-DD.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Map voor training.md en training.json.")
+    ] = None,
+) -> None:
+    """Training: aandeel cursisten dat elk onderwerp en alle onderwerpen afrondde, scores per
+    onderwerp en het escalatiepercentage per onderwerp vóór en na het afronden."""
+    from belbot.cli.training_cmd import training_service
+    from belbot.training.report import render_markdown, training_report
+
+    state: CliState = ctx.obj
+    settings = state.settings()
+    with domain_errors():
+        chosen = choose_period(period, since, until)
+        start = datetime.combine(chosen.start, datetime.min.time(), tzinfo=UTC)
+        end = datetime.combine(chosen.until, datetime.min.time(), tzinfo=UTC)
+        if not settings.store.url.get_secret_value() and not settings.store_path.is_file():
+            raise InvalidInputError(f"Geen gespreksopslag gevonden op {settings.store_path}.")
+        with training_service(settings) as service:
+            report = training_report(service, start, end, chosen.label)
+    text = render_markdown(report)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "training.md").write_text(text, encoding="utf-8")
+        write_json(out / "training.json", report.model_dump(mode="json"))
+    console.print(text, highlight=False, markup=False)

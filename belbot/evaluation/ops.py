@@ -173,7 +173,10 @@ def _period(since: datetime, until: datetime | None) -> tuple[str, str]:
 
 def _answers(store: ConversationStore, period: tuple[str, str]) -> list[Answer]:
     rows = store.db.execute(
-        "SELECT record FROM answers WHERE created_at >= ? AND created_at < ? ORDER BY created_at",
+        # Practice conversations (issue 11) are left out of the production figures.
+        "SELECT a.record FROM answers a JOIN turns t ON a.turn_id = t.id "
+        "JOIN conversations c ON t.conversation_id = c.id "
+        "WHERE a.created_at >= ? AND a.created_at < ? AND c.practice = 0 ORDER BY a.created_at",
         period,
     )
     return [Answer.model_validate_json(row[0]) for row in rows]
@@ -219,7 +222,7 @@ def _time_to_resolve(store: ConversationStore, period: tuple[str, str]) -> TimeT
         "SELECT c.created_at, c.ended_at, MAX(t.created_at), "
         "(SELECT MAX(e.created_at) FROM events e WHERE e.conversation_id = c.id) "
         "FROM conversations c JOIN turns t ON t.conversation_id = c.id "
-        "WHERE c.created_at >= ? AND c.created_at < ? GROUP BY c.id",
+        "WHERE c.created_at >= ? AND c.created_at < ? AND c.practice = 0 GROUP BY c.id",
         period,
     ).fetchall()
     durations = []

@@ -31,7 +31,8 @@ class Scope:
     conversation_ids: tuple[str, ...] | None = None
 
     def where(self, moment: str) -> tuple[str, list[object]]:
-        clauses: list[str] = ["1 = 1"]
+        # Practice conversations (issue 11) never count in production figures.
+        clauses: list[str] = ["c.practice = 0"]
         params: list[object] = []
         if self.since is not None:
             clauses.append(f"{moment} >= ?")

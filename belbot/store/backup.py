@@ -49,9 +49,20 @@ TABLES: tuple[tuple[str, str], ...] = (
     ("reviews", "id"),
     ("audit_log", "id"),
     ("counters", "day, name"),
+    ("scenarios", "id"),
+    ("practice_sessions", "id"),
+    ("practice_asks", "id"),
+    ("practice_attempts", "id"),
 )
 # Tables whose integer id the engine hands out; PostgreSQL's counter must move past them.
-IDENTITY_TABLES = ("feedback_history", "events", "tag_corrections", "reviews", "audit_log")
+IDENTITY_TABLES = (
+    "feedback_history",
+    "events",
+    "tag_corrections",
+    "reviews",
+    "audit_log",
+    "practice_asks",
+)
 # Bookkeeping, not data: the schema revision travels in the header.
 NOT_DATA = {"alembic_version", "_migrations", "sqlite_sequence"}
 

@@ -26,7 +26,8 @@ class AnswerFilter:
     agent: str | None = None
 
     def where(self) -> tuple[str, list[object]]:
-        clauses: list[str] = ["1 = 1"]
+        # Practice conversations (issue 11) are the coach's, not the monitors'.
+        clauses: list[str] = ["c.practice = 0"]
         params: list[object] = []
         simple = (
             ("a.created_at >= ?", self.since),

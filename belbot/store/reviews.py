@@ -22,8 +22,10 @@ class ReviewStore:
         """(answer_id, tag, path_class) of the period's answers that ran the pipeline: a cached
         replay repeats an answer that is itself a candidate."""
         rows = self._store.db.execute(
-            "SELECT id, COALESCE(tag, 'onbekend'), path_class FROM answers "
-            "WHERE cached = 0 AND created_at >= ? AND created_at < ? ORDER BY created_at, id",
+            "SELECT a.id, COALESCE(a.tag, 'onbekend'), a.path_class FROM answers a "
+            "JOIN turns t ON a.turn_id = t.id JOIN conversations c ON t.conversation_id = c.id "
+            "WHERE a.cached = 0 AND a.created_at >= ? AND a.created_at < ? AND c.practice = 0 "
+            "ORDER BY a.created_at, a.id",
             (since, until),
         )
         return [(str(a), str(t), str(p)) for a, t, p in rows]

@@ -83,13 +83,23 @@ class ConversationStore:
 
         return current_revision(self.db)
 
-    def new_conversation(self, agent_id: str = "", retain: bool = True) -> str:
+    def new_conversation(
+        self, agent_id: str = "", retain: bool = True, practice: bool = False
+    ) -> str:
+        """``practice``: a trainee's practice conversation, left out of production figures."""
         conversation_id = uuid.uuid4().hex
         self.db.execute(
-            "INSERT INTO conversations (id, created_at, agent_id, retain) VALUES (?, ?, ?, ?)",
-            (conversation_id, now_iso(), agent_id, int(retain)),
+            "INSERT INTO conversations (id, created_at, agent_id, retain, practice) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (conversation_id, now_iso(), agent_id, int(retain), int(practice)),
         )
         return conversation_id
+
+    def is_practice(self, conversation_id: str) -> bool:
+        row = self.db.execute(
+            "SELECT practice FROM conversations WHERE id = ?", (conversation_id,)
+        ).fetchone()
+        return row is not None and bool(row[0])
 
     def conversation_owner(self, conversation_id: str) -> str | None:
         row = self.db.execute(
@@ -378,7 +388,7 @@ class ConversationStore:
         rows = self.db.execute(
             "SELECT t.resolved_query, c.agent_id, a.text, a.id FROM answers a "
             "JOIN turns t ON a.turn_id = t.id JOIN conversations c ON t.conversation_id = c.id "
-            "WHERE a.cached = 0 AND a.created_at >= ? AND c.agent_id != '' "
+            "WHERE a.cached = 0 AND a.created_at >= ? AND c.agent_id != '' AND c.practice = 0 "
             "ORDER BY a.created_at, a.id",
             (iso_utc(since),),
         )

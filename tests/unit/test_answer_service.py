@@ -107,10 +107,10 @@ def test_every_answer_is_recorded_with_prompt_and_raw_output(settings: Settings)
 def test_store_is_migrated_once_to_the_newest_revision(settings: Settings) -> None:
     store = open_store(settings)
     store.warm_up()
-    assert store.revision() == head_revision() == "0004"
+    assert store.revision() == head_revision() == "0005"
     store.close()
     store.warm_up()  # migrating twice is a no-op
-    assert store.revision() == "0004"
+    assert store.revision() == "0005"
 
 
 def test_sqlite_store_uses_wal(fake_settings: Settings) -> None:

@@ -24,6 +24,7 @@ from belbot.store.postgres import PostgresDatabase
 from belbot.store.schema import head_revision
 from belbot.store.sqlite import SqliteDatabase
 from belbot.store.store import ConversationStore
+from belbot.store.training import TrainingStore
 from tests.conftest import PostgresLease
 
 from .conftest import Clock
@@ -51,7 +52,20 @@ def filled(store: ConversationStore, clock: Clock) -> ConversationStore:
         "VALUES ('mona', 'monitor', 'trace', 'answer', 'x', '2025-03-06T10:00:00.000+00:00')"
     )
     store.add_counters("2025-01-15", {"answers": 3, "latency.le.250": 2.5})
+    practice(store)
     return store
+
+
+def practice(store: ConversationStore) -> None:
+    """A scenario, a practice session with a question to the caller and a checked answer."""
+    from tests.unit.test_training import REACH
+
+    rows = TrainingStore(store)
+    rows.add_scenarios([REACH])
+    conversation = store.new_conversation("a1", practice=True)
+    session = rows.session(rows.new_session("a1", REACH, conversation))
+    rows.add_ask(session.id, "Heeft u gebeld?", "a1")
+    rows.save_attempt(session, "92% binnen 5 minuten.", {"score": 0.4}, 0.4, False)
 
 
 def content(store: ConversationStore) -> dict[str, list[tuple[Any, ...]]]:
@@ -135,9 +149,9 @@ def test_restore_refuses_in_dutch_and_changes_nothing(
 
     empty = new_store("leeg")
     older = _rewrite(
-        good, tmp_path / "oud.jsonl.gz", lambda ls: [ls[0].replace(':"0004"', ':"0003"'), *ls[1:]]
+        good, tmp_path / "oud.jsonl.gz", lambda ls: [ls[0].replace(':"0005"', ':"0003"'), *ls[1:]]
     )
-    with pytest.raises(StoreBackupError, match="schemaversie 0003, de doelopslag 0004"):
+    with pytest.raises(StoreBackupError, match="schemaversie 0003, de doelopslag 0005"):
         restore(empty, older)
     cut = _rewrite(good, tmp_path / "kort.jsonl.gz", lambda ls: ls[:-1])
     with pytest.raises(StoreBackupError, match="onvolledig"):
@@ -183,9 +197,9 @@ def test_cli_backup_status_and_restore(
     runner = CliRunner()
     done = runner.invoke(_cli(), ["db", "backup", "--out", str(out)])
     assert done.exit_code == 0, done.output
-    assert "schemaversie 0004" in done.stdout and out.is_file()
+    assert "schemaversie 0005" in done.stdout and out.is_file()
     status = runner.invoke(_cli(), ["db", "status"])
-    assert status.exit_code == 0 and "Schemaversie: 0004 (nieuwste: 0004)" in status.stdout
+    assert status.exit_code == 0 and "Schemaversie: 0005 (nieuwste: 0005)" in status.stdout
     refused = runner.invoke(_cli(), ["db", "restore", str(out)])
     assert refused.exit_code == 1 and "is niet leeg" in " ".join(refused.output.split())
 

@@ -26,6 +26,8 @@ LEGACY_DUMP = Path(__file__).parent / "data" / "store_0004_legacy.sql"
 TABLES = {"conversations", "turns", "answers", "api_keys", "feedback", "feedback_history",
           "events", "confirmations", "tag_corrections", "escalations", "review_items",
           "reviews", "audit_log", "counters"}  # fmt: skip
+# Revision 0005 (practice mode) added these.
+PRACTICE = {"scenarios", "practice_sessions", "practice_asks", "practice_attempts"}
 BOOKKEEPING = {"_migrations", "alembic_version", "sqlite_sequence"}
 
 
@@ -63,10 +65,11 @@ def test_a_store_from_before_alembic_is_adopted_and_continued(tmp_path: Path) ->
     before = raw_counts(path)
     assert all(before.values())  # a row in every table
     store = ConversationStore(SqliteDatabase(path))
-    assert store.revision() == head_revision() == "0004"
+    assert store.revision() == head_revision() == "0005"
     assert {"_migrations", "alembic_version"} <= store.db.tables()  # names kept, stamp added
-    assert store.db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0004",)]
-    assert row_counts(store.db) == before  # nothing re-created, nothing lost
+    assert store.db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0005",)]
+    # Nothing re-created, nothing lost (0005 rebuilt api_keys on SQLite: its rows are kept).
+    assert row_counts(store.db) == {**before, **dict.fromkeys(PRACTICE, 0)}
     assert store.key_identity("bb_legacy-test-key") == ("agent", "a1")
     answer_id = store.db.execute("SELECT id FROM answers ORDER BY id").fetchone()[0]
     assert store.get(answer_id).answer.answer_id == answer_id
@@ -77,14 +80,18 @@ def test_a_store_from_before_alembic_is_adopted_and_continued(tmp_path: Path) ->
     again = ConversationStore(SqliteDatabase(path))  # a second start: nothing to do
     after = row_counts(again.db)
     assert (
-        again.revision() == "0004" and after["feedback_history"] == before["feedback_history"] + 1
+        again.revision() == "0005" and after["feedback_history"] == before["feedback_history"] + 1
     )
 
 
 def test_a_fresh_sqlite_store_has_the_schema_the_old_migrations_gave(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.db"
     ConversationStore(SqliteDatabase(fresh)).warm_up()
-    assert schema(fresh) == schema(legacy_file(tmp_path / "legacy.db"))
+    legacy = legacy_file(tmp_path / "legacy.db")
+    old = schema(legacy)
+    ConversationStore(SqliteDatabase(legacy)).warm_up()  # adopted at 0004, then continued
+    assert schema(fresh) == schema(legacy)
+    assert {name for _, name, _ in old} < {name for _, name, _ in schema(fresh)}
 
 
 def test_unknown_legacy_names_and_revisions_are_refused(tmp_path: Path) -> None:
@@ -113,7 +120,7 @@ def test_an_empty_database_is_migrated_to_the_newest_revision(
     assert current_revision(db) is None
     store = ConversationStore(db)
     assert store.revision() == head_revision()
-    assert store.db.tables() - BOOKKEEPING == TABLES
+    assert store.db.tables() - BOOKKEEPING == TABLES | PRACTICE
 
 
 def test_postgres_columns_compare_bytewise_and_floats_are_doubles(pg_lease: PostgresLease) -> None:
@@ -127,7 +134,9 @@ def test_postgres_columns_compare_bytewise_and_floats_are_doubles(pg_lease: Post
     assert texts and all(c[3] == "C" for c in texts)
     assert {c[2] for c in columns} == {"text", "integer", "bigint", "double precision"}
     identities = {c[0] for c in columns if c[4] == "YES"}
-    assert identities == {"feedback_history", "events", "tag_corrections", "reviews", "audit_log"}
+    assert identities == {
+        "feedback_history", "events", "tag_corrections", "reviews", "audit_log", "practice_asks"
+    }  # fmt: skip
 
 
 def test_text_orders_the_same_on_both_engines(new_store: Callable[..., ConversationStore]) -> None:
