@@ -14,6 +14,11 @@ const state = {
   lastAnswerId: null,  // the latest answer of this conversation (escalations refer to it)
   recorded: true,  // false once the caller objected ("niet bewaren")
   escalationOptions: null,  // GET /v1/escalation-options, loaded when first needed
+  epoch: 0,  // bumped whenever the panel switches conversation: late answers are dropped
+  practice: false,  // practice mode ("Oefenen"): a practice conversation, never production
+  session: null,  // the practice session (POST /v1/training/sessions)
+  answered: false,  // the practice session's answer has been checked
+  progress: null,  // GET /v1/training/progress
 };
 
 function headers() {
@@ -165,6 +170,7 @@ async function ask(question) {
   text.classList.add("draft");
   $("history").append(turn);
   setStatus("BelBot zoekt in de kennisbank…");
+  const epoch = state.epoch;
   const body = { question, conversation_id: state.conversationId };
   if (!state.conversationId && $("norecord-start").checked) body.record = false;
   const response = await fetch("/v1/ask/stream", {
@@ -190,6 +196,13 @@ async function ask(question) {
       buffer = buffer.slice(split + 2);
       const event = /^event: (.*)$/m.exec(raw)?.[1];
       const data = JSON.parse(/^data: (.*)$/m.exec(raw)?.[1] || "{}");
+      if (epoch !== state.epoch) {
+        // The panel moved to another conversation (new call, practice mode on or off) while
+        // this answer streamed: it belongs to the old one and must not carry its ID over.
+        turn.remove();
+        reader.cancel().catch(() => {});
+        return;
+      }
       if (event === "token") {
         text.textContent += data.text;
         setStatus("Concept (nog niet gecontroleerd)…");
@@ -462,7 +475,7 @@ function resetConversationControls() {
   state.lastAnswerId = null;
   state.recorded = true;
   $("norecord-start").checked = false;
-  $("norecord-start-box").hidden = false;
+  $("norecord-start-box").hidden = state.practice;  // practice conversations: not an option
   $("conversation").hidden = true;
   $("norecord-marker").hidden = true;
   closeEscalation(false);
@@ -591,6 +604,378 @@ function initConversation() {
   $("norecord-now").onclick = stopRecording;
 }
 
+// Leaves the current conversation: the panel starts afresh (answers of the old one that are
+// still streaming are dropped, see `epoch`).
+function endConversation() {
+  if (state.conversationId) postEvent("conversation_ended", {});
+  state.conversationId = null;
+  state.epoch += 1;
+  $("history").textContent = "";
+  resetConfirmation();
+  resetConversationControls();
+}
+
+// ---------------------------------------------------------------- practice mode ("Oefenen")
+// The trainee gets a caller scenario, may ask the simulated caller and BelBot (inside the
+// practice conversation only), types the answer for the caller and gets feedback per fact.
+
+const HOW = { exact: "letterlijk", variant: "variant", paraphrase: "in eigen woorden" };
+
+function practiceStatus(text, error = false) {
+  $("practice-status").textContent = text;
+  $("practice-status").classList.toggle("error", error);
+}
+
+function percent(value) {
+  if (typeof value !== "number") return "–";
+  return `${Math.round(value <= 1 ? value * 100 : value)}%`;
+}
+
+function setPracticeMode(on) {
+  if (on === state.practice) return;
+  endConversation();  // a production conversation never continues in practice, nor back
+  state.practice = on;
+  clearSession();
+  document.body.classList.toggle("practice", on);
+  $("practice-toggle").setAttribute("aria-pressed", String(on));
+  $("practice-banner").hidden = !on;
+  $("practice").hidden = !on;
+  $("progress").hidden = !on;
+  $("confirmation").hidden = on;
+  $("norecord-start-box").hidden = on;
+  $("newconv").hidden = on;
+  $("title").textContent = on ? "BelBot — oefenen" : "BelBot";
+  document.querySelector("label[for=question]").textContent =
+    on ? "Vraag aan BelBot (in het oefengesprek)" : "Vraag van de beller";
+  document.title = on ? "BelBot — oefenmodus" : "BelBot — zijpaneel";
+  showAskBox();
+  practiceStatus("");
+  if (on) {
+    setStatus("");
+    loadProgress();
+    $("practice-tag").focus();
+  } else {
+    setStatus("Oefenmodus uit. Nieuw gesprek.");
+    $("question").focus();
+  }
+}
+
+// BelBot's question box: always in the normal panel; in practice mode once a scenario runs.
+function showAskBox() {
+  const visible = !state.practice || state.session !== null;
+  $("askform").hidden = !visible;
+  $("history").hidden = !visible;
+  $("practice-search-heading").hidden = !(state.practice && state.session);
+}
+
+function clearSession() {
+  state.session = null;
+  state.answered = false;
+  $("scenario").hidden = true;
+  $("caller").hidden = true;
+  $("caller-dialogue").textContent = "";
+  $("caller-question").value = "";
+  $("practice-answer").hidden = true;
+  $("practice-feedback").hidden = true;
+  $("practice-answer-text").value = "";
+  $("practice-answer-text").readOnly = false;
+  $("answer-check").hidden = false;
+  $("caller-form").hidden = false;
+}
+
+async function loadProgress() {
+  try {
+    const progress = await api("/v1/training/progress");
+    state.progress = progress;
+    renderProgress(progress);
+  } catch (error) {
+    practiceStatus(error.message, true);
+  }
+}
+
+function renderProgress(progress) {
+  const select = $("practice-tag");
+  const chosen = select.value;
+  while (select.options.length > 1) select.remove(1);  // keeps "Willekeurig onderwerp"
+  const list = $("progress-list");
+  list.textContent = "";
+  let needed = null;
+  for (const topic of progress.topics || []) {
+    needed = topic.needed ?? needed;
+    if (topic.scenarios > 0) {
+      const option = document.createElement("option");
+      option.value = topic.tag;
+      option.textContent = topic.completed ? `${topic.tag_label} ✓` : topic.tag_label;
+      select.append(option);
+    }
+    if (!topic.scenarios && !topic.attempts) continue;
+    const item = document.createElement("li");
+    item.className = topic.completed ? "done" : "";
+    const label = document.createElement("strong");
+    label.textContent = topic.tag_label;
+    const status = document.createElement("span");
+    status.className = "topic-state";
+    status.textContent = topic.completed
+      ? "✓ Onderwerp afgerond"
+      : `${topic.passed} van ${topic.needed} geslaagd`;
+    const detail = document.createElement("span");
+    detail.className = "topic-detail";
+    const parts = [`${topic.attempts} poging(en)`];
+    if (typeof topic.mean_score === "number") parts.push(`gemiddeld ${percent(topic.mean_score)}`);
+    detail.textContent = parts.join(" · ");
+    item.append(label, " ", status, detail);
+    list.append(item);
+  }
+  if (!list.children.length) {
+    const item = document.createElement("li");
+    item.textContent = "Nog geen oefeningen beschikbaar of gedaan.";
+    list.append(item);
+  }
+  if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
+  $("progress-needed").textContent = needed
+    ? `Een onderwerp is afgerond na ${needed} geslaagde oefening(en).`
+    : "";
+}
+
+async function startSession() {
+  const tag = $("practice-tag").value || null;
+  const buttons = [$("practice-new"), $("practice-again")];
+  for (const b of buttons) b.disabled = true;
+  practiceStatus("Oefening zoeken…");
+  try {
+    const session = await api("/v1/training/sessions", {
+      method: "POST",
+      body: JSON.stringify({ tag }),
+    });
+    if (!state.practice) return;  // left practice mode meanwhile
+    endConversation();  // the previous scenario's BelBot answers go with it
+    clearSession();
+    state.session = session;
+    state.conversationId = session.conversation_id;  // /v1/ask goes into the practice conversation
+    renderScenario(session.scenario);
+    showAskBox();
+    practiceStatus("Oefening gestart. Help de beller zoals in een echt gesprek.");
+    $("scenario").scrollIntoView({ block: "start" });
+    $("caller-question").focus();
+  } catch (error) {
+    practiceStatus(error.message, true);
+  } finally {
+    for (const b of buttons) b.disabled = false;
+  }
+}
+
+function renderScenario(scenario) {
+  $("scenario").hidden = false;
+  $("scenario-question").textContent = scenario.question;
+  $("scenario-tag").textContent = `Onderwerp: ${scenario.tag_label || scenario.tag}`;
+  const level = Math.max(1, Math.min(3, Number(scenario.difficulty) || 1));
+  const dots = $("scenario-difficulty");
+  dots.textContent = "●".repeat(level) + "○".repeat(3 - level);
+  dots.setAttribute("role", "img");
+  dots.setAttribute("aria-label", `Moeilijkheid ${level} van 3`);
+  dots.title = `Moeilijkheid ${level} van 3`;
+  const askFirst = $("scenario-askfirst");
+  askFirst.hidden = !scenario.ask_first_count;
+  askFirst.textContent = scenario.ask_first_count
+    ? `Tip: er ${scenario.ask_first_count === 1 ? "is 1 punt" : `zijn ${scenario.ask_first_count} punten`}` +
+      " dat u eerst bij de beller moet uitvragen."
+    : "";
+  $("caller").hidden = false;
+  $("practice-answer").hidden = false;
+}
+
+function addDialogue(who, text) {
+  const item = document.createElement("li");
+  item.className = who === "U" ? "me" : "them";
+  const name = document.createElement("strong");
+  name.textContent = `${who}: `;
+  item.append(name, text);
+  $("caller-dialogue").append(item);
+}
+
+async function askCaller(event) {
+  event.preventDefault();
+  if (!state.session) return;
+  const question = $("caller-question").value.trim();
+  if (!question) {
+    practiceStatus("Typ eerst uw vraag aan de beller.", true);
+    return;
+  }
+  const session = state.session;
+  $("caller-send").disabled = true;
+  try {
+    const result = await api(`/v1/training/sessions/${session.session_id}/caller`, {
+      method: "POST",
+      body: JSON.stringify({ question }),
+    });
+    if (state.session !== session) return;
+    addDialogue("U", question);
+    addDialogue("Beller", result.reply);
+    $("caller-question").value = "";
+    practiceStatus("");
+  } catch (error) {
+    practiceStatus(error.message, true);
+  } finally {
+    $("caller-send").disabled = false;
+    $("caller-question").focus();
+  }
+}
+
+async function submitAnswer(event) {
+  event.preventDefault();
+  if (!state.session || state.answered) return;
+  const answer = $("practice-answer-text").value.trim();
+  if (!answer) {
+    practiceStatus("Typ eerst uw antwoord aan de beller.", true);
+    $("practice-answer-text").focus();
+    return;
+  }
+  const session = state.session;
+  $("answer-check").disabled = true;
+  practiceStatus("Antwoord controleren…");
+  try {
+    const result = await api(`/v1/training/sessions/${session.session_id}/answer`, {
+      method: "POST",
+      body: JSON.stringify({ answer }),
+    });
+    if (state.session !== session) return;
+    state.answered = true;
+    $("practice-answer-text").readOnly = true;
+    $("answer-check").hidden = true;
+    $("caller-form").hidden = true;
+    renderFeedback(result);
+    practiceStatus("");
+    loadProgress();
+  } catch (error) {
+    practiceStatus(error.message, true);
+  } finally {
+    $("answer-check").disabled = false;
+  }
+}
+
+function mark(ok) {
+  const span = document.createElement("span");
+  span.className = ok ? "mark ok-mark" : "mark bad-mark";
+  span.setAttribute("aria-hidden", "true");
+  span.textContent = ok ? "✓" : "✗";
+  return span;
+}
+
+function renderFeedback(result) {
+  const box = $("practice-feedback");
+  box.hidden = false;
+  const verdict = $("fb-result");
+  verdict.className = `fb-result ${result.passed ? "passed" : "failed"}`;
+  verdict.textContent = `${result.passed ? "Geslaagd" : "Niet geslaagd"} — score ${percent(result.score)}` +
+    ` (nodig: ${percent(result.pass_score)})`;
+
+  const facts = $("fb-facts");
+  facts.textContent = "";
+  for (const fact of result.facts || []) {
+    const item = document.createElement("li");
+    item.className = fact.found ? "found" : "missed";
+    const head = document.createElement("p");
+    head.className = "fb-line";
+    const verdictText = document.createElement("span");
+    verdictText.className = "fb-verdict";
+    verdictText.textContent = fact.found
+      ? `Gevonden${HOW[fact.how] ? ` (${HOW[fact.how]})` : ""}: `
+      : "Gemist: ";
+    const text = document.createElement("span");
+    text.textContent = fact.text;
+    head.append(mark(fact.found), verdictText, text);
+    item.append(head);
+    if (fact.found && fact.evidence) {
+      const evidence = document.createElement("p");
+      evidence.className = "fb-evidence";
+      evidence.textContent = `Uw woorden: “${fact.evidence}”`;
+      item.append(evidence);
+    }
+    if (fact.source) item.append(sourceLink(fact.source));
+    facts.append(item);
+  }
+
+  const asks = $("fb-ask");
+  asks.textContent = "";
+  for (const ask of result.ask_first || []) {
+    const item = document.createElement("li");
+    item.className = ask.asked ? "found" : "missed";
+    const verdictText = document.createElement("span");
+    verdictText.className = "fb-verdict";
+    verdictText.textContent = ask.asked ? "Gevraagd: " : "Niet gevraagd: ";
+    item.append(mark(ask.asked), verdictText, ask.text);
+    asks.append(item);
+  }
+  if (!(result.ask_first || []).length) {
+    const item = document.createElement("li");
+    item.textContent = "Bij deze oefening hoefde u niets eerst uit te vragen.";
+    asks.append(item);
+  }
+
+  $("fb-model").textContent = result.model_answer || "";
+  const topic = result.topic;
+  const line = $("fb-topic");
+  line.textContent = "";
+  line.classList.toggle("done", Boolean(topic?.completed));
+  if (topic) {
+    line.textContent = topic.completed
+      ? `${topic.tag_label}: ${topic.passed} van ${topic.needed} geslaagd — ✓ Onderwerp afgerond`
+      : `${topic.tag_label}: ${topic.passed} van ${topic.needed} geslaagd`;
+  }
+  box.focus();
+  box.scrollIntoView({ block: "start" });
+}
+
+// The passage that holds a fact; opens its context like the panel's source links.
+function sourceLink(source) {
+  const wrap = document.createElement("div");
+  wrap.className = "fb-source sources";
+  const where = `${source.title || source.doc_id}${source.section ? " — " + source.section : ""}` +
+    (source.line_start ? ` (r. ${source.line_start}-${source.line_end})` : "");
+  if (!source.chunk_id) {
+    wrap.textContent = `Bron: ${where}`;
+    return wrap;
+  }
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "source";
+  button.setAttribute("aria-expanded", "false");
+  button.textContent = `Bron: ${where}`;
+  button.addEventListener("click", () => toggleFactSource(wrap, button, source));
+  wrap.append(button);
+  return wrap;
+}
+
+async function toggleFactSource(wrap, button, source) {
+  const open = wrap.querySelector(".context");
+  if (open) {
+    open.remove();
+    button.setAttribute("aria-expanded", "false");
+    return;
+  }
+  try {
+    const context = await api(`/v1/sources/${source.chunk_id}`);
+    const box = document.createElement("div");
+    box.className = "context";
+    const strong = document.createElement("strong");
+    strong.textContent = source.quote || context.text;
+    box.append(`${context.publisher || ""} ${context.date || ""}\n…${(context.before || "").slice(-300)}`,
+      strong, `${(context.after || "").slice(0, 300)}…`);
+    wrap.append(box);
+    button.setAttribute("aria-expanded", "true");
+  } catch (error) {
+    practiceStatus(error.message, true);
+  }
+}
+
+function initPractice() {
+  $("practice-toggle").onclick = () => setPracticeMode(!state.practice);
+  $("practice-new").onclick = startSession;
+  $("practice-again").onclick = startSession;
+  $("caller-form").onsubmit = askCaller;
+  $("answer-form").onsubmit = submitAnswer;
+}
+
 function init() {
   $("apikey").value = state.key;
   $("keybox").open = !state.key;
@@ -609,6 +994,11 @@ function init() {
   $("askform").onsubmit = async (event) => {
     event.preventDefault();
     const question = $("question").value.trim();
+    if (state.practice && !state.session) {
+      // In practice mode a question only ever goes into the practice conversation.
+      setStatus("Start eerst een oefening.");
+      return;
+    }
     if (!question) {
       setStatus("Typ eerst een vraag.");
       return;
@@ -625,16 +1015,13 @@ function init() {
     }
   };
   $("newconv").onclick = () => {
-    if (state.conversationId) postEvent("conversation_ended", {});
-    state.conversationId = null;
-    $("history").textContent = "";
-    resetConfirmation();
-    resetConversationControls();
+    endConversation();
     setStatus("Nieuw gesprek.");
     $("question").focus();
   };
   initConfirmation();
   initConversation();
+  initPractice();
   loadVersions();
 }
 

@@ -96,6 +96,7 @@ def pin(ctx: typer.Context) -> None:
         scenarios = load_scenarios(path, set(taxonomy.ids))
         locator = PassageLocator(load_index(settings.paths.index_dir))
         missing = [(s.id, p) for s in scenarios for p in locator.problems(s.unpinned())]
+        missing += [(s.id, "document niet in de index") for s in scenarios if not locator.holds(s)]
         if missing:
             raise InvalidInputError(
                 "Citaten niet gevonden: " + "; ".join(f"{i}: {p}" for i, p in missing[:10])

@@ -171,6 +171,10 @@ def _period(since: datetime, until: datetime | None) -> tuple[str, str]:
     return start, end
 
 
+# Practice conversations (issue 11) are left out of every production figure.
+_PRODUCTION = "JOIN turns t ON a.turn_id = t.id JOIN conversations c ON t.conversation_id = c.id"
+
+
 def _answers(store: ConversationStore, period: tuple[str, str]) -> list[Answer]:
     rows = store.db.execute(
         # Practice conversations (issue 11) are left out of the production figures.
@@ -186,7 +190,7 @@ def _thumbs(store: ConversationStore, period: tuple[str, str]) -> Thumbs:
     """The current verdicts (one per agent per answer) on the period's answers."""
     rows = store.db.execute(
         "SELECT f.rating, f.reason FROM feedback f JOIN answers a ON a.id = f.answer_id "
-        "WHERE a.created_at >= ? AND a.created_at < ?",
+        f"{_PRODUCTION} WHERE a.created_at >= ? AND a.created_at < ? AND c.practice = 0",
         period,
     ).fetchall()
     ratings = Counter(rating for rating, _ in rows)
@@ -198,8 +202,9 @@ def _thumbs(store: ConversationStore, period: tuple[str, str]) -> Thumbs:
 def _time_to_find(store: ConversationStore, period: tuple[str, str]) -> TimeToFind:
     rows = store.db.execute(
         "SELECT e.answer_id, e.kind, e.created_at, e.client_time FROM events e "
-        "JOIN answers a ON a.id = e.answer_id "
-        f"WHERE a.created_at >= ? AND a.created_at < ? AND e.kind IN (?{', ?' * len(FOUND)})",
+        f"JOIN answers a ON a.id = e.answer_id {_PRODUCTION} "
+        "WHERE a.created_at >= ? AND a.created_at < ? AND c.practice = 0 "
+        f"AND e.kind IN (?{', ?' * len(FOUND)})",
         (*period, SHOWN, *FOUND),
     )
     by_answer: dict[str, list[TimedEvent]] = defaultdict(list)

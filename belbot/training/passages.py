@@ -62,10 +62,18 @@ class PassageLocator:
         chunk = (pinned or holding)[0]
         return ResolvedPassage(ref, chunk, self._index.documents[chunk.doc_id])
 
+    def holds(self, scenario: Scenario) -> bool:
+        """Every passage's quote is in the index (the scenario can be practised)."""
+        return all(self.find(ref) is not None for ref in scenario.passages)
+
     def problems(self, scenario: Scenario) -> list[str]:
-        """Why the scenario needs a coach again (empty: its passages are as approved)."""
+        """Why the scenario needs a coach again (empty: its passages are as approved). A
+        document missing from the index altogether (not ingested here, or failed to load) is
+        no change of knowledge: its scenarios are only not practised until it is back."""
         found: list[str] = []
         for number, ref in enumerate(scenario.passages, start=1):
+            if ref.document not in self._by_file:
+                continue
             resolved = self.find(ref)
             if resolved is None:
                 found.append(f"passage {number}: het citaat staat niet meer in de kennisbank")

@@ -142,12 +142,15 @@ class TrainingService:
         scenario whose quotes are gone cannot be approved."""
         scenario = self._rows.scenario(scenario_id).scenario
         if approve:
-            problems = self.locator().problems(scenario.unpinned())
+            locator = self.locator()
+            problems = locator.problems(scenario.unpinned())
+            if not problems and not locator.holds(scenario):
+                problems = ["het document van een passage staat niet in de kennisbank"]
             if problems:
                 raise InvalidInputError(
                     "Goedkeuren kan niet: " + "; ".join(problems) + ". Pas het scenario aan."
                 )
-            scenario = self.locator().pin(scenario.unpinned())
+            scenario = locator.pin(scenario.unpinned())
         status: Status = "approved" if approve else "rejected"
         scenario = scenario.model_copy(update={"note": note.strip()[:1000]})
         self._rows.update_scenario(scenario, status, None, reviewed_by=coach_id)
@@ -159,9 +162,7 @@ class TrainingService:
     def _usable(self, tag: str | None) -> list[Scenario]:
         locator = self.locator()
         return [
-            s.scenario
-            for s in self._rows.scenarios("approved", tag)
-            if all(locator.find(ref) is not None for ref in s.scenario.passages)
+            s.scenario for s in self._rows.scenarios("approved", tag) if locator.holds(s.scenario)
         ]
 
     def available(self) -> dict[str, int]:

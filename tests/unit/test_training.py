@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from belbot.answering.factory import create_answer_service
 from belbot.api.app import create_app
 from belbot.embedding.fake import FakeEmbedder
 from belbot.errors import InvalidInputError
+from belbot.evaluation.ops import operational_report
 from belbot.index.builder import IndexBuilder
 from belbot.settings import Settings
 from belbot.store.training import Attempt
@@ -311,14 +313,23 @@ def test_practice_answers_stay_out_of_production_figures(training_client: TestCl
         "/v1/ask", json={"question": "Hoe lang wacht je bij BSR?"}, headers=auth(client, "bob")
     ).json()
     practice = start(client)
-    client.post(
+    trained = client.post(
         "/v1/ask",
         json={
             "question": "Hoe lang wacht je bij BSR?",
             "conversation_id": practice["conversation_id"],
         },
         headers=auth(client),
-    )
+    ).json()
+    # The trainee uses the practice answer as in a call: shown, a source opened, a thumb.
+    for kind in ("answer_shown", "source_opened"):
+        event = {"kind": kind, "conversation_id": practice["conversation_id"],
+                 "answer_id": trained["answer_id"]}  # fmt: skip
+        assert client.post("/v1/events", json=event, headers=auth(client)).status_code == 201
+    down = {"rating": "down", "reason": "onjuist"}
+    thumb = client.post(f"/v1/answers/{trained['answer_id']}/feedback", json=down,
+                        headers=auth(client))  # fmt: skip
+    assert thumb.status_code == 201
     listed = client.get("/v1/monitor/answers", headers=auth(client, "monitor")).json()
     ids = {item["answer_id"] for item in listed["items"]}
     assert listed["total"] == 1 and ids == {production["answer_id"]}
@@ -326,6 +337,10 @@ def test_practice_answers_stay_out_of_production_figures(training_client: TestCl
     assert store.is_practice(practice["conversation_id"])
     kpi = client.get("/v1/monitor/kpi", headers=auth(client, "monitor")).json()
     assert kpi["totals"]["answers"] == 1 and kpi["totals"]["conversations"] == 1
+    assert kpi["totals"]["thumbs_down"] == 0
+    ops = operational_report(store, datetime.now(UTC) - timedelta(hours=1))
+    assert ops.volume.answers == 1 and ops.time_to_find.shown == 0
+    assert (ops.feedback.up, ops.feedback.down) == (0, 0)
 
 
 def test_coach_review_and_changed_knowledge(
@@ -439,3 +454,63 @@ def test_personal_data_in_practice_texts_is_redacted_before_storage(
     texts = [r[0] for r in store.db.execute("SELECT question FROM practice_asks")]
     texts += [r[0] for r in store.db.execute("SELECT answer FROM practice_attempts")]
     assert texts and not any("jan@example.nl" in t or "111222333" in t for t in texts)
+
+
+def test_the_training_report_counts_completion_and_escalations_around_it(
+    training_client: TestClient,
+) -> None:
+    from belbot.training.report import render_markdown, training_report
+
+    client = training_client
+    question = {"question": "Wat is de wachttijd aan de telefoon bij BSR?"}
+    before = client.post("/v1/ask", json=question, headers=auth(client, "bob")).json()
+
+    # The fake embedder's tags mean nothing: a monitor sets the topic, as in production.
+    def topic(answer_id: str) -> None:
+        fixed = client.post(
+            f"/v1/monitor/answers/{answer_id}/tag",
+            json={"tag": "dienstverlening"},
+            headers=auth(client, "monitor"),
+        )
+        assert fixed.status_code == 200, fixed.text
+
+    topic(before["answer_id"])
+    escalated = client.post(
+        f"/v1/conversations/{before['conversation_id']}/escalations",
+        json={"target": "collega", "reason": "beller is ontevreden",
+              "answer_id": before["answer_id"]},
+        headers=auth(client, "bob"),
+    )  # fmt: skip
+    assert escalated.status_code == 201
+    for _ in range(4):  # bob completes the topic (two different scenarios)
+        nxt = start(client, "bob")
+        chosen = REACH if nxt["scenario"]["id"] == REACH.id else WAIT
+        done = client.post(
+            f"/v1/training/sessions/{nxt['session_id']}/answer",
+            json={"answer": chosen.model_answer + " Heeft u telefonisch contact gezocht?"},
+            headers=auth(client, "bob"),
+        ).json()
+        if done["topic"]["completed"]:
+            break
+    start(client, "anna")  # anna practises, answers nothing: a trainee, not completed
+    anna = start(client, "anna")
+    client.post(f"/v1/training/sessions/{anna['session_id']}/answer",
+                json={"answer": "Geen idee."}, headers=auth(client, "anna"))  # fmt: skip
+    after = {"question": "Hoe bereikbaar is BSR telefonisch in de drukke weken?"}
+    topic(client.post("/v1/ask", json=after, headers=auth(client, "bob")).json()["answer_id"])
+
+    now = datetime.now(UTC)
+    report = training_report(
+        client.app.state.training,  # type: ignore[attr-defined]
+        now - timedelta(days=1),
+        now + timedelta(days=1),
+        "test",
+    )
+    assert (report.trainees, report.completed_all, report.share_completed_all) == (2, 1, 0.5)
+    row = next(t for t in report.topics if t.tag == "dienstverlening")
+    assert (row.trainees_practised, row.trainees_completed, row.share_completed) == (2, 1, 0.5)
+    assert (row.before.answers, row.before.escalations, row.before.rate) == (1, 1, 1.0)
+    assert row.after.escalations == 0 and row.after.answers >= 1
+    assert row.attempts >= 3 and row.mean_score is not None and row.pass_rate is not None
+    text = render_markdown(report)
+    assert "| Bereikbaarheid en dienstverlening |" in text and "100% (1/1)" in text
