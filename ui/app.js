@@ -626,11 +626,6 @@ function practiceStatus(text, error = false) {
   $("practice-status").classList.toggle("error", error);
 }
 
-function percent(value) {
-  if (typeof value !== "number") return "–";
-  return `${Math.round(value <= 1 ? value * 100 : value)}%`;
-}
-
 function setPracticeMode(on) {
   if (on === state.practice) return;
   endConversation();  // a production conversation never continues in practice, nor back
@@ -977,14 +972,10 @@ function initPractice() {
 }
 
 function init() {
-  $("apikey").value = state.key;
-  $("keybox").open = !state.key;
-  $("savekey").onclick = () => {
-    state.key = $("apikey").value.trim();
-    localStorage.setItem("belbot-key", state.key);
-    $("keybox").open = false;
+  initKeyBox(state.key, (key) => {
+    state.key = key;
     setStatus("Sleutel opgeslagen.");
-  };
+  });
   $("question").addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();

@@ -38,25 +38,6 @@ async function api(path, options = {}) {
 
 // A small element builder: h("td", { className: "x" }, "text", child, ...). Text goes in as
 // text nodes, never as HTML.
-function h(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name in node && !name.startsWith("aria") && !name.startsWith("data")) node[name] = value;
-    else node.setAttribute(name, value === true ? "" : value);
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child === undefined || child === null || child === false) continue;
-    node.append(child instanceof Node ? child : String(child));
-  }
-  return node;
-}
-
-function percent(value) {
-  if (typeof value !== "number") return "–";
-  return `${Math.round(value <= 1 ? value * 100 : value)}%`;
-}
-
 function tagLabel(id) {
   return state.labels[id] || id || "–";
 }
@@ -256,16 +237,9 @@ async function start() {
 }
 
 function init() {
-  $("apikey").value = state.key;
-  $("keybox").open = !state.key;
-  $("savekey").onclick = () => {
-    state.key = $("apikey").value.trim();
-    localStorage.setItem("belbot-key", state.key);
-    $("keybox").open = false;
+  initKeyBox(state.key, (key) => {
+    state.key = key;
     start();
-  };
-  $("apikey").addEventListener("keydown", (event) => {
-    if (event.key === "Enter") $("savekey").click();
   });
   $("progress-refresh").onclick = loadProgress;
   $("scenario-filter").onsubmit = loadScenarios;

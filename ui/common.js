@@ -1,4 +1,5 @@
-// Shared by the side panel (app.js) and the quality console (console.js): loaded first.
+// Shared by the side panel (app.js), the quality console (console.js) and the coach page
+// (coach.js): loaded first.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -23,4 +24,41 @@ async function loadVersions() {
   } catch {
     $("versions").textContent = "versie onbekend";
   }
+}
+
+// An element with properties (or attributes) and children; text goes in as text, never HTML.
+function h(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name in node && !name.startsWith("aria") && !name.startsWith("data")) node[name] = value;
+    else node.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+// A share (0-1) or a percentage as "42%"; "–" when there is none.
+function percent(value) {
+  if (typeof value !== "number") return "–";
+  return `${Math.round(value <= 1 ? value * 100 : value)}%`;
+}
+
+// The API-key box: filled from this browser's storage, saved on click or Enter; `saved(key)`
+// runs after a save.
+function initKeyBox(key, saved) {
+  $("apikey").value = key;
+  $("keybox").open = !key;
+  $("savekey").onclick = () => {
+    const value = $("apikey").value.trim();
+    localStorage.setItem("belbot-key", value);
+    $("keybox").open = false;
+    saved(value);
+  };
+  $("apikey").addEventListener("keydown", (event) => {
+    if (event.key === "Enter") $("savekey").click();
+  });
 }

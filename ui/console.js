@@ -49,20 +49,6 @@ function post(path, body) {
 }
 
 // A small element builder: h("td", { className: "x" }, "text", child, ...).
-function h(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name in node && !name.startsWith("aria") && !name.startsWith("data")) node[name] = value;
-    else node.setAttribute(name, value === true ? "" : value);
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child === undefined || child === null || child === false) continue;
-    node.append(child instanceof Node ? child : String(child));
-  }
-  return node;
-}
-
 function when(iso) {
   if (!iso) return "";
   const date = new Date(iso);
@@ -746,16 +732,9 @@ function start() {
 }
 
 function init() {
-  $("apikey").value = state.key;
-  $("keybox").open = !state.key;
-  $("savekey").onclick = () => {
-    state.key = $("apikey").value.trim();
-    localStorage.setItem("belbot-key", state.key);
-    $("keybox").open = false;
+  initKeyBox(state.key, (key) => {
+    state.key = key;
     start();
-  };
-  $("apikey").addEventListener("keydown", (event) => {
-    if (event.key === "Enter") $("savekey").click();
   });
   window.addEventListener("hashchange", showTab);
   $("filters").onsubmit = (event) => {

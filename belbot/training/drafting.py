@@ -40,18 +40,21 @@ def checkable_sentences(chunk: Chunk) -> list[str]:
     return found
 
 
-def _topic(chunk: Chunk) -> str:
-    section = squash(chunk.section).strip(" :.-")
-    return section[:1].lower() + section[1:] if section else "dit onderwerp"
+def _topic(chunk: Chunk, title: str) -> str:
+    """The passage's section, else its document's title: what the caller says it is about."""
+    topic = squash(chunk.section).strip(" :.-") or squash(title).split(" — ")[0].strip()
+    return topic[:1].lower() + topic[1:] if topic else "dit onderwerp"
 
 
 def draft_from_chunk(
-    chunk: Chunk, document: str, tag: str, variant: int = 0, max_facts: int = 2
+    chunk: Chunk, document: str, tag: str, variant: int = 0, max_facts: int = 2, title: str = ""
 ) -> Scenario | None:
     sentences = checkable_sentences(chunk)[:max_facts]
     if not sentences:
         return None
-    question = QUESTION_TEMPLATES[variant % len(QUESTION_TEMPLATES)].format(topic=_topic(chunk))
+    question = QUESTION_TEMPLATES[variant % len(QUESTION_TEMPLATES)].format(
+        topic=_topic(chunk, title)
+    )
     facts = tuple(Fact(id=f"f{n}", text=s) for n, s in enumerate(sentences, start=1))
     return Scenario(
         id=scenario_id(question, tag, [f.text for f in facts]),
@@ -80,11 +83,13 @@ def draft_from_index(
         sentences = checkable_sentences(chunk)
         if not sentences:
             continue
+        document = index.documents[chunk.doc_id]
         draft = draft_from_chunk(
             chunk,
-            index.documents[chunk.doc_id].file_name,
+            document.file_name,
             tag_of(f"{chunk.section} {sentences[0]}"),
             len(drafts),
+            title=document.title,
         )
         if draft is not None:
             drafts.append(draft)

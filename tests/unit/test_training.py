@@ -514,3 +514,33 @@ def test_the_training_report_counts_completion_and_escalations_around_it(
     assert row.attempts >= 3 and row.mean_score is not None and row.pass_rate is not None
     text = render_markdown(report)
     assert "| Bereikbaarheid en dienstverlening |" in text and "100% (1/1)" in text
+
+
+def test_drafts_from_the_knowledge_base_and_from_reviews_quote_their_passages(
+    fake_stack_settings: Settings,
+) -> None:
+    from belbot.index.store import load_index
+    from belbot.training.drafting import draft_from_index, draft_from_review
+    from belbot.training.passages import PassageLocator
+
+    IndexBuilder(fake_stack_settings, FakeEmbedder()).build()
+    index = load_index(fake_stack_settings.paths.index_dir)
+    drafts = draft_from_index(index, lambda _: "dienstverlening", limit=4, per_document=2)
+    assert 1 <= len(drafts) <= 4
+    locator = PassageLocator(index)
+    for draft in drafts:
+        assert draft.status == "draft" and draft.id == draft.content_id
+        assert locator.problems(draft) == [] and locator.holds(draft)  # facts are verbatim
+        assert all(any(ch.isdigit() for ch in fact.text) for fact in draft.facts)
+        assert "dit onderwerp" not in draft.question
+    chunk = locator.find(REACH.passages[0])
+    assert chunk is not None
+    line = {"id": "review-x", "question": "Hoe snel neemt BSR op?", "expected": "answer",
+            "gold_answer": "92% van de bellers wordt binnen 5 minuten geholpen. Anders binnen "
+            "2 werkdagen terugbellen.", "gold_quotes": ["worden binnen 5 minuten te woord gestaan"],
+            "source": chunk.chunk.chunk_id}  # fmt: skip
+    draft = draft_from_review(line, chunk.chunk, BSR, "dienstverlening")
+    assert draft is not None and draft.origin == "review" and len(draft.facts) == 2
+    assert locator.holds(draft)
+    refusal = {**line, "expected": "refuse", "gold_answer": ""}
+    assert draft_from_review(refusal, chunk.chunk, BSR, "dienstverlening") is None
