@@ -6,7 +6,7 @@
 #   bash scripts/load_test.sh                 # everything below
 #   bash scripts/load_test.sh fake            # API with the fake LLM: 50, 200, 500 agents
 #   bash scripts/load_test.sh llm             # tokens/s of one llama.cpp server
-#   bash scripts/load_test.sh real "4 8 16"   # real stack, two LLM servers, step the agents
+#   bash scripts/load_test.sh real "10 20 30" # real stack, two LLM servers, step the agents
 #   bash scripts/load_test.sh overload        # LLM servers stopped / one killed mid-run
 #   bash scripts/load_test.sh report          # results.json + results.md from the runs
 #
@@ -39,7 +39,7 @@ llm() {
 }
 
 real() {
-    local steps=${1:-"4 8 16 32"}
+    local steps=${1:-"10 20 30 40 80"}
     for agents in $steps; do
         "${RUN[@]}" run --name "$(printf 'real-%03d' "$agents")" --llm real --llm-servers 2 \
             --agents "$agents" --duration "$DURATION" --time-scale "$REAL_SCALE"
@@ -47,7 +47,7 @@ real() {
 }
 
 overload() {
-    local agents=${1:-16}
+    local agents=${1:-20}
     # Both LLM servers killed after 120 s: answers must come back flagged "zonder samenvatting".
     "${RUN[@]}" run --name overload-stop-llm --llm real --llm-servers 2 --agents "$agents" \
         --duration 240 --time-scale "$REAL_SCALE" --stop-llm-at 120
@@ -65,8 +65,8 @@ report() {
 case "${1:-all}" in
     fake) fake ;;
     llm) llm ;;
-    real) real "${2:-4 8 16 32}" ;;
-    overload) overload "${2:-16}" ;;
+    real) real "${2:-10 20 30 40 80}" ;;
+    overload) overload "${2:-20}" ;;
     report) report ;;
     all) fake; llm; real; overload; report ;;
     *) echo "onbekend: $1 (fake | llm | real | overload | report | all)" >&2; exit 2 ;;
