@@ -544,3 +544,32 @@ def test_drafts_from_the_knowledge_base_and_from_reviews_quote_their_passages(
     assert locator.holds(draft)
     refusal = {**line, "expected": "refuse", "gold_answer": ""}
     assert draft_from_review(refusal, chunk.chunk, BSR, "dienstverlening") is None
+
+
+def test_practice_answers_stay_out_of_samples_consistency_and_purged_counters(
+    training_client: TestClient,
+) -> None:
+    from belbot.monitoring.retention import purge
+    from belbot.monitoring.rollup import stored_counters
+    from belbot.store.reviews import ReviewStore
+
+    client = training_client
+    store = client.store  # type: ignore[attr-defined]
+    question = {"question": "Hoe lang wacht je bij BSR?"}
+    for who in ("anna", "bob"):  # two trainees ask the same thing in practice
+        practice = start(client, who)
+        asked = dict(question, conversation_id=practice["conversation_id"])
+        assert client.post("/v1/ask", json=asked, headers=auth(client, who)).status_code == 200
+        client.post(f"/v1/training/sessions/{practice['session_id']}/answer",
+                    json={"answer": "Dat zoek ik na."}, headers=auth(client, who))  # fmt: skip
+    now = datetime.now(UTC)
+    day = now.date()
+    assert ReviewStore(store).candidates((now - timedelta(hours=1)).isoformat(), "9999") == []
+    assert store.answers_by_question_across_agents(now - timedelta(hours=1)) == {}
+    report = purge(store, now + timedelta(minutes=1))  # everything is past retention
+    assert report.conversations >= 2
+    kept = stored_counters(store, day, day + timedelta(days=1))
+    assert not any(kept.values())  # practice left no counts behind
+    progress = client.get("/v1/training/progress", headers=auth(client)).json()
+    topic = next(t for t in progress["topics"] if t["tag"] == "dienstverlening")
+    assert topic["attempts"] == 1  # the trainee's record outlives the purged conversation
