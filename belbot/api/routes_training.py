@@ -88,9 +88,9 @@ def my_progress(training: TrainingDep, identity: IdentityDep) -> dict[str, Any]:
 @router.get("/coach/progress")
 def coach_progress(training: TrainingDep, _: CoachDep) -> dict[str, Any]:
     """Voortgang van alle cursisten per onderwerp."""
-    topics = training.topics()
+    topics, everyone = training.everyone()
     trainees = []
-    for agent_id, progress in training.everyone().items():
+    for agent_id, progress in everyone.items():
         done = sum(topic.completed for topic in progress.values())
         trainees.append(
             {

@@ -105,7 +105,7 @@ def training(
 ) -> None:
     """Training: aandeel cursisten dat elk onderwerp en alle onderwerpen afrondde, scores per
     onderwerp en het escalatiepercentage per onderwerp vóór en na het afronden."""
-    from belbot.cli.training_cmd import training_service
+    from belbot.cli.training_cmd import service_over
     from belbot.training.report import render_markdown, training_report
 
     state: CliState = ctx.obj
@@ -114,10 +114,8 @@ def training(
         chosen = choose_period(period, since, until)
         start = datetime.combine(chosen.start, datetime.min.time(), tzinfo=UTC)
         end = datetime.combine(chosen.until, datetime.min.time(), tzinfo=UTC)
-        if not settings.store.url.get_secret_value() and not settings.store_path.is_file():
-            raise InvalidInputError(f"Geen gespreksopslag gevonden op {settings.store_path}.")
-        with training_service(settings) as service:
-            report = training_report(service, start, end, chosen.label)
+        with existing_store(settings) as store:
+            report = training_report(service_over(settings, store), start, end, chosen.label)
     text = render_markdown(report)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)

@@ -12,12 +12,11 @@ from typing import Annotated
 
 import typer
 
-from belbot.answering.factory import create_guardrails
 from belbot.cli.context import CliState, console, domain_errors
 from belbot.errors import InvalidInputError
 from belbot.index.store import load_index
 from belbot.settings import Settings
-from belbot.store.store import open_store
+from belbot.store.store import ConversationStore, open_store
 from belbot.tagging.taxonomy import load_taxonomy
 from belbot.training.drafting import draft_from_index, draft_from_review
 from belbot.training.library import load_scenarios, write_scenarios
@@ -33,22 +32,21 @@ keys_app = typer.Typer(help="API-sleutels voor medewerkers, coaches en monitors.
 ROLES = ("agent", "coach", "monitor", "admin")
 
 
-@contextmanager
-def training_service(settings: Settings, redact: bool = False) -> Iterator[TrainingService]:
-    """Over the configured store and the current index (the store is created if needed)."""
-    taxonomy = load_taxonomy(settings.tagging.taxonomy_file)
+def service_over(settings: Settings, store: ConversationStore) -> TrainingService:
+    """Practice mode over ``store`` and the current index. The commands take no trainee
+    texts, so there is nothing to redact."""
     index = load_index(settings.paths.index_dir)
-    guardrails = create_guardrails(settings) if redact else None
+    taxonomy = load_taxonomy(settings.tagging.taxonomy_file)
+    return TrainingService(store, settings.training, taxonomy, lambda: index, lambda text: text)
+
+
+@contextmanager
+def training_service(settings: Settings) -> Iterator[TrainingService]:
+    """Over the configured store (created if needed) and the current index."""
     store = open_store(settings)
     try:
         store.warm_up()
-        yield TrainingService(
-            store,
-            settings.training,
-            taxonomy,
-            lambda: index,
-            (lambda text: guardrails.redact(text)[0]) if guardrails else (lambda text: text),
-        )
+        yield service_over(settings, store)
     finally:
         store.close()
 
@@ -76,7 +74,7 @@ def list_scenarios(
         if status is not None and status not in STATUSES:
             raise InvalidInputError(f"Onbekende status '{status}' ({', '.join(STATUSES)}).")
         with training_service(state.settings()) as training:
-            found = [s for s in training.scenarios() if status in (None, s.scenario.status)]
+            found = training.scenarios(status)
     for stored in found:
         s = stored.scenario
         extra = f"  [{stored.reason}]" if stored.reason else ""
@@ -95,8 +93,7 @@ def pin(ctx: typer.Context) -> None:
         path = settings.training.scenarios_file
         scenarios = load_scenarios(path, set(taxonomy.ids))
         locator = PassageLocator(load_index(settings.paths.index_dir))
-        missing = [(s.id, p) for s in scenarios for p in locator.problems(s.unpinned())]
-        missing += [(s.id, "document niet in de index") for s in scenarios if not locator.holds(s)]
+        missing = [(s.id, p) for s in scenarios for p in locator.approval_problems(s)]
         if missing:
             raise InvalidInputError(
                 "Citaten niet gevonden: " + "; ".join(f"{i}: {p}" for i, p in missing[:10])

@@ -177,9 +177,7 @@ _PRODUCTION = "JOIN turns t ON a.turn_id = t.id JOIN conversations c ON t.conver
 
 def _answers(store: ConversationStore, period: tuple[str, str]) -> list[Answer]:
     rows = store.db.execute(
-        # Practice conversations (issue 11) are left out of the production figures.
-        "SELECT a.record FROM answers a JOIN turns t ON a.turn_id = t.id "
-        "JOIN conversations c ON t.conversation_id = c.id "
+        f"SELECT a.record FROM answers a {_PRODUCTION} "
         "WHERE a.created_at >= ? AND a.created_at < ? AND c.practice = 0 ORDER BY a.created_at",
         period,
     )

@@ -23,6 +23,7 @@ from belbot.training.types import Fact, PassageRef, Scenario, scenario_id
 
 _CHECKABLE = re.compile(r"\d")
 _MIN_CHARS, _MAX_CHARS = 40, 260
+MAX_FACTS = 2  # a drafted scenario: one passage, its first checkable sentences
 QUESTION_TEMPLATES = (
     "Ik heb een vraag over {topic}. Kunt u mij vertellen hoe dat zit?",
     "Ik las iets over {topic}. Wat zijn daar de cijfers van?",
@@ -47,23 +48,21 @@ def _topic(chunk: Chunk, title: str) -> str:
 
 
 def draft_from_chunk(
-    chunk: Chunk, document: str, tag: str, variant: int = 0, max_facts: int = 2, title: str = ""
-) -> Scenario | None:
-    sentences = checkable_sentences(chunk)[:max_facts]
-    if not sentences:
-        return None
+    chunk: Chunk, facts_from: list[str], document: str, tag: str, variant: int, title: str
+) -> Scenario:
+    """``facts_from``: the passage's checkable sentences that become the facts."""
     question = QUESTION_TEMPLATES[variant % len(QUESTION_TEMPLATES)].format(
         topic=_topic(chunk, title)
     )
-    facts = tuple(Fact(id=f"f{n}", text=s) for n, s in enumerate(sentences, start=1))
+    facts = tuple(Fact(id=f"f{n}", text=s) for n, s in enumerate(facts_from, start=1))
     return Scenario(
         id=scenario_id(question, tag, [f.text for f in facts]),
         question=question,
         tag=tag,
         difficulty=min(3, len(facts)),
         facts=facts,
-        passages=tuple(PassageRef(document=document, quote=s) for s in sentences),
-        model_answer=" ".join(sentences),
+        passages=tuple(PassageRef(document=document, quote=s) for s in facts_from),
+        model_answer=" ".join(facts_from),
         origin="kennisbank",
         status="draft",
     )
@@ -80,20 +79,15 @@ def draft_from_index(
             break
         if taken.get(chunk.doc_id, 0) >= per_document or chunk.kind == "table":
             continue
-        sentences = checkable_sentences(chunk)
+        sentences = checkable_sentences(chunk)[:MAX_FACTS]
         if not sentences:
             continue
         document = index.documents[chunk.doc_id]
-        draft = draft_from_chunk(
-            chunk,
-            document.file_name,
-            tag_of(f"{chunk.section} {sentences[0]}"),
-            len(drafts),
-            title=document.title,
+        tag = tag_of(f"{chunk.section} {sentences[0]}")
+        drafts.append(
+            draft_from_chunk(chunk, sentences, document.file_name, tag, len(drafts), document.title)
         )
-        if draft is not None:
-            drafts.append(draft)
-            taken[chunk.doc_id] = taken.get(chunk.doc_id, 0) + 1
+        taken[chunk.doc_id] = taken.get(chunk.doc_id, 0) + 1
     return drafts
 
 

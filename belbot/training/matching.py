@@ -95,20 +95,52 @@ def windows(text: str) -> list[str]:
     return list(dict.fromkeys(parts + clauses + pairs))
 
 
+@dataclass(frozen=True)
+class _Window:
+    """One place in the answer a fact may be stated, analysed once for every fact."""
+
+    text: str
+    numbers: frozenset[str]
+    content: frozenset[str]
+    negated: bool
+
+
+@dataclass(frozen=True)
+class _Analysed:
+    text: str
+    flat: str  # normalised, padded with spaces for whole-word containment
+    windows: tuple[_Window, ...]
+
+
+def _analyse(answer: str) -> _Analysed:
+    return _Analysed(
+        answer,
+        f" {normalise(answer)} ",
+        tuple(
+            _Window(w, frozenset(numbers(w)), frozenset(_content(w)), _negated(w))
+            for w in windows(answer)
+        ),
+    )
+
+
 class FactMatcher:
     def __init__(self, settings: MatchSettings | None = None) -> None:
         self._settings = settings or MatchSettings()
 
     def match(self, fact: Fact, answer: str) -> FactMatch:
-        flat = f" {normalise(answer)} "
-        for how, phrasing in [("exact", fact.text), *(("variant", v) for v in fact.variants)]:
-            wanted = normalise(phrasing)
-            if wanted and f" {wanted} " in flat:
-                return FactMatch(fact.id, True, how, self._sentence_with(answer, wanted), 1.0)  # type: ignore[arg-type]
-        return self._paraphrase(fact, answer)
+        return self._match(fact, _analyse(answer))
 
     def match_all(self, facts: tuple[Fact, ...], answer: str) -> list[FactMatch]:
-        return [self.match(fact, answer) for fact in facts]
+        analysed = _analyse(answer)
+        return [self._match(fact, analysed) for fact in facts]
+
+    def _match(self, fact: Fact, answer: _Analysed) -> FactMatch:
+        for how, phrasing in [("exact", fact.text), *(("variant", v) for v in fact.variants)]:
+            wanted = normalise(phrasing)
+            if wanted and f" {wanted} " in answer.flat:
+                evidence = self._sentence_with(answer.text, wanted)
+                return FactMatch(fact.id, True, how, evidence, 1.0)  # type: ignore[arg-type]
+        return self._paraphrase(fact, answer.windows)
 
     @staticmethod
     def _sentence_with(answer: str, wanted: str) -> str:
@@ -117,8 +149,7 @@ class FactMatcher:
                 return sentence
         return answer.strip()
 
-    def _paraphrase(self, fact: Fact, answer: str) -> FactMatch:
-        candidates = windows(answer)
+    def _paraphrase(self, fact: Fact, candidates: tuple[_Window, ...]) -> FactMatch:
         best: tuple[bool, float, str | None] = (False, 0.0, None)
         for phrasing in (fact.text, *fact.variants):
             wanted_numbers = numbers(phrasing)
@@ -130,12 +161,13 @@ class FactMatcher:
                 if wanted_numbers
                 else self._settings.min_coverage
             )
+            negated = _negated(phrasing)
             for window in candidates:
-                if not wanted_numbers <= numbers(window):
+                if not wanted_numbers <= window.numbers:
                     continue  # a wrong or missing number is a missed fact
-                coverage = len(wanted & _content(window)) / len(wanted) if wanted else 1.0
-                found = coverage >= threshold and _negated(window) == _negated(phrasing)
-                best = max(best, (found, coverage, window), key=lambda c: (c[0], c[1]))
+                coverage = len(wanted & window.content) / len(wanted) if wanted else 1.0
+                found = coverage >= threshold and window.negated == negated
+                best = max(best, (found, coverage, window.text), key=lambda c: (c[0], c[1]))
         found, coverage, evidence = best
         return FactMatch(
             fact.id, found, "paraphrase" if found else None, evidence if found else None,

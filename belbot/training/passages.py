@@ -34,7 +34,9 @@ def chunk_hash(chunk: Chunk) -> str:
 
 
 class PassageLocator:
-    """Quotes to chunks over one index version (built once per version: squashed texts)."""
+    """Quotes to chunks over one index version (built once per version: squashed texts). The
+    index never changes under it, so each passage is looked up once: every practice request
+    asks which scenarios can be practised."""
 
     def __init__(self, index: IndexVersion) -> None:
         self._index = index
@@ -42,6 +44,7 @@ class PassageLocator:
         for chunk in index.chunks:
             name = index.documents[chunk.doc_id].file_name
             self._by_file.setdefault(name, []).append((chunk, squash(chunk.text)))
+        self._found: dict[PassageRef, ResolvedPassage | None] = {}
 
     @property
     def version_id(self) -> str:
@@ -54,6 +57,11 @@ class PassageLocator:
     def find(self, ref: PassageRef) -> ResolvedPassage | None:
         """The chunk holding the quote (the pinned one first, then the first that holds it);
         None when the quote is in no chunk of its document."""
+        if ref not in self._found:
+            self._found[ref] = self._search(ref)
+        return self._found[ref]
+
+    def _search(self, ref: PassageRef) -> ResolvedPassage | None:
         quote = squash(ref.quote)
         holding = [chunk for chunk, text in self._by_file.get(ref.document, []) if quote in text]
         if not holding:
@@ -79,6 +87,17 @@ class PassageLocator:
                 found.append(f"passage {number}: het citaat staat niet meer in de kennisbank")
             elif ref.chunk_sha256 and resolved.chunk_sha256 != ref.chunk_sha256:
                 found.append(f"passage {number}: de tekst van de passage is gewijzigd")
+        return found
+
+    def approval_problems(self, scenario: Scenario) -> list[str]:
+        """Why the scenario cannot be approved against the knowledge of now (empty: it can):
+        a quote not found, or its document not in the index at all."""
+        found = self.problems(scenario.unpinned())
+        for number, ref in enumerate(scenario.passages, start=1):
+            if ref.document not in self._by_file:
+                found.append(
+                    f"passage {number}: het document {ref.document} staat niet in de index"
+                )
         return found
 
     def pin(self, scenario: Scenario) -> Scenario:

@@ -61,6 +61,14 @@ def _rate(answers: int, escalations: int) -> EscalationRate:
     )
 
 
+def _moments(rows: list[tuple[str, str, str]]) -> dict[tuple[str, str], list[str]]:
+    """(agent, tag, moment) rows grouped by (agent, tag)."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for agent, tag, moment in rows:
+        grouped.setdefault((agent, tag), []).append(moment)
+    return grouped
+
+
 def training_report(
     training: TrainingService, start: datetime, until: datetime, label: str
 ) -> TrainingReport:
@@ -69,7 +77,7 @@ def training_report(
     in_period = rows.attempts(since=since_iso, until=until_iso)
     trainees = sorted({a.agent_id for a in in_period})
     up_to_end = [a for a in rows.attempts(until=until_iso) if a.agent_id in trainees]
-    topics, available = training.topics(), training.available()
+    topics, available = training.coverage()
     needed = training.settings.scenarios_per_topic
     progress = {
         agent: trainee_progress(
@@ -77,8 +85,8 @@ def training_report(
         )
         for agent in trainees
     }
-    answers = rows.production_answers(trainees)
-    escalations = rows.escalations_by_tag(trainees)
+    answers = _moments(rows.production_answers(trainees))
+    escalations = _moments(rows.escalations_by_tag(trainees))
     report_topics: list[TopicRow] = []
     for tag in topics:
         mine: list[Attempt] = [a for a in in_period if a.tag == tag]
@@ -88,12 +96,10 @@ def training_report(
         counts = {"answers_before": 0, "esc_before": 0, "answers_after": 0, "esc_after": 0}
         for agent, moment in completed.items():
             assert moment is not None
-            for who, answer_tag, when in answers:
-                if who == agent and answer_tag == tag:
-                    counts["answers_before" if when < moment else "answers_after"] += 1
-            for who, escalation_tag, when in escalations:
-                if who == agent and escalation_tag == tag:
-                    counts["esc_before" if when < moment else "esc_after"] += 1
+            for when in answers.get((agent, tag), []):
+                counts["answers_before" if when < moment else "answers_after"] += 1
+            for when in escalations.get((agent, tag), []):
+                counts["esc_before" if when < moment else "esc_after"] += 1
         report_topics.append(
             TopicRow(
                 tag=tag,

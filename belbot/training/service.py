@@ -17,6 +17,7 @@ from belbot.errors import InvalidInputError
 from belbot.index.store import IndexVersion
 from belbot.logs import get_logger
 from belbot.settings import TrainingSettings
+from belbot.store.monitoring import MonitoringStore
 from belbot.store.store import ConversationStore
 from belbot.store.training import Attempt, PracticeSession, StoredScenario, TrainingStore
 from belbot.tagging.taxonomy import Taxonomy
@@ -128,10 +129,7 @@ class TrainingService:
 
     def answer_tag(self, answer_id: str) -> str:
         """The (possibly corrected) tag of a stored answer; overig when unknown."""
-        row = self._store.db.execute(
-            "SELECT tag FROM answers WHERE id = ?", (answer_id,)
-        ).fetchone()
-        tag = row[0] if row and row[0] else None
+        tag = MonitoringStore(self._store).current_tag(answer_id)
         return tag if tag in self._taxonomy.ids else self._taxonomy.fallback.id
 
     def scenarios(self, status: Status | None = None) -> list[StoredScenario]:
@@ -143,9 +141,7 @@ class TrainingService:
         scenario = self._rows.scenario(scenario_id).scenario
         if approve:
             locator = self.locator()
-            problems = locator.problems(scenario.unpinned())
-            if not problems and not locator.holds(scenario):
-                problems = ["het document van een passage staat niet in de kennisbank"]
+            problems = locator.approval_problems(scenario)
             if problems:
                 raise InvalidInputError(
                     "Goedkeuren kan niet: " + "; ".join(problems) + ". Pas het scenario aan."
@@ -165,9 +161,6 @@ class TrainingService:
             s.scenario for s in self._rows.scenarios("approved", tag) if locator.holds(s.scenario)
         ]
 
-    def available(self) -> dict[str, int]:
-        return dict(Counter(s.tag for s in self._usable(None)))
-
     def start(self, agent_id: str, tag: str | None) -> StartedSession:
         if tag is not None and tag not in self._taxonomy.ids:
             raise InvalidInputError(f"Onbekend onderwerp '{tag}'.")
@@ -175,8 +168,9 @@ class TrainingService:
         if not usable:
             where = f" voor {self.tag_label(tag)}" if tag else ""
             raise NoScenarioError(f"Er zijn geen goedgekeurde oefenscenario's{where}.")
-        tried = Counter(a.scenario_id for a in self._rows.attempts(agent_id))
-        passed = {a.scenario_id for a in self._rows.attempts(agent_id) if a.passed}
+        attempts = self._rows.attempts(agent_id)
+        tried = Counter(a.scenario_id for a in attempts)
+        passed = {a.scenario_id for a in attempts if a.passed}
         # Not yet passed first, then the least practised; chance among equals.
         best = min((s.id in passed, tried[s.id]) for s in usable)
         choice = self._rng.choice([s for s in usable if (s.id in passed, tried[s.id]) == best])
@@ -244,27 +238,25 @@ class TrainingService:
 
     # -- progress -------------------------------------------------------------------------
 
-    def topics(self) -> list[str]:
-        """The tags practice covers: those with approved scenarios, in taxonomy order."""
-        available = self.available()
-        return [tag for tag in self._taxonomy.ids if available.get(tag)]
+    def coverage(self) -> tuple[list[str], dict[str, int]]:
+        """(the tags practice covers, in taxonomy order; the practicable approved scenarios per
+        tag): one pass over the scenarios and their passages."""
+        available = dict(Counter(s.tag for s in self._usable(None)))
+        return [tag for tag in self._taxonomy.ids if available.get(tag)], available
 
     def progress(self, agent_id: str) -> dict[str, TopicProgress]:
+        topics, available = self.coverage()
         return trainee_progress(
-            self._rows.attempts(agent_id),
-            self.topics(),
-            self._settings.scenarios_per_topic,
-            self.available(),
+            self._rows.attempts(agent_id), topics, self._settings.scenarios_per_topic, available
         )
 
-    def everyone(self) -> dict[str, dict[str, TopicProgress]]:
-        """Every trainee's progress (the coach page)."""
-        attempts = self._rows.attempts()
-        topics, available = self.topics(), self.available()
+    def everyone(self) -> tuple[list[str], dict[str, dict[str, TopicProgress]]]:
+        """(the topics; every trainee's progress on them): the coach page."""
+        topics, available = self.coverage()
         by_agent: dict[str, list[Attempt]] = {}
-        for attempt in attempts:
+        for attempt in self._rows.attempts():
             by_agent.setdefault(attempt.agent_id, []).append(attempt)
-        return {
+        return topics, {
             agent: trainee_progress(mine, topics, self._settings.scenarios_per_topic, available)
             for agent, mine in sorted(by_agent.items())
         }
